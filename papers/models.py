@@ -1,0 +1,242 @@
+"""The paper catalogue: venues, proceedings, a topic taxonomy, papers and their links."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class Venue(models.Model):
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "Conference"
+        JOURNAL = "journal", "Journal"
+        WORKSHOP = "workshop", "Workshop"
+        PREPRINT = "preprint", "Preprint server"
+
+    # Short name as the community writes it: SOSP, OSDI, EuroSys, arXiv.
+    name = models.CharField(max_length=50)
+    full_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONFERENCE)
+    homepage = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="venue_unique_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Proceedings(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="proceedings")
+    year = models.PositiveSmallIntegerField()
+    homepage = models.URLField(max_length=500, blank=True)
+    # The "Paper List" links of a conference page (accepted list, ACM DL proceedings, ...).
+    paper_list_urls = models.JSONField(default=list, blank=True)
+    accepted = models.PositiveIntegerField(null=True, blank=True)
+    submitted = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta:
+        ordering = ["-year", "venue__name"]
+        verbose_name_plural = "proceedings"
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "year"], name="proceedings_unique_venue_year"),
+            models.CheckConstraint(
+                condition=Q(accepted__isnull=True)
+                | Q(submitted__isnull=True)
+                | Q(accepted__lte=models.F("submitted")),
+                name="proceedings_accepted_le_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "papers:proceedings", kwargs={"venue": self.venue.name.lower(), "year": self.year}
+        )
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        """Percentage, e.g. 17.7 for 65 of 368."""
+        if not self.accepted or not self.submitted:
+            return None
+        return round(100 * self.accepted / self.submitted, 1)
+
+
+class Topic(models.Model):
+    """A node of the taxonomy: an area (no parent) or a subtopic below it."""
+
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(parent__isnull=False),
+                name="topic_unique_name_under_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="topic_unique_area_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " / ".join(self.path)
+
+    @property
+    def path(self) -> list[str]:
+        """Names from the area down to this node. Walks parents: select_related them first."""
+        names = [self.name]
+        node = self.parent
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return names[::-1]
+
+
+class Paper(models.Model):
+    class FetchStatus(models.TextChoices):
+        NEVER = "never", "Never fetched"
+        QUEUED = "queued", "Queued"
+        FETCHED = "fetched", "Fetched"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=500)
+    # Lower-case, punctuation-free title: how a paper is found again when no id matches.
+    normalized_title = models.CharField(max_length=500, db_index=True, editable=False)
+    authors = models.JSONField(default=list, blank=True, help_text="Names, in order.")
+    affiliations = models.CharField(
+        max_length=500, blank=True, help_text="As written, e.g. 'HKU & ByteDance Seed'."
+    )
+    system_name = models.CharField(max_length=200, blank=True)
+    abstract = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+
+    proceedings = models.ForeignKey(
+        Proceedings, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+    )
+    # Order within its proceedings' list, so a proceedings page reads like its source.
+    position = models.PositiveIntegerField(default=0)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
+
+    arxiv_id = models.CharField(max_length=40, blank=True, help_text="Without version.")
+    arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    doi = models.CharField(max_length=200, blank=True, help_text="Lower-case, e.g. 10.1145/...")
+
+    # What the arXiv API told us last time.
+    arxiv_published = models.DateTimeField(null=True, blank=True)
+    arxiv_updated = models.DateTimeField(null=True, blank=True)
+    arxiv_primary_category = models.CharField(max_length=50, blank=True)
+    arxiv_categories = models.JSONField(default=list, blank=True)
+    arxiv_journal_ref = models.CharField(max_length=500, blank=True)
+    arxiv_comment = models.TextField(blank=True)
+    fetch_status = models.CharField(
+        max_length=10, choices=FetchStatus.choices, default=FetchStatus.NEVER, db_index=True
+    )
+    fetch_error = models.TextField(blank=True)
+    fetch_attempts = models.PositiveSmallIntegerField(default=0)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    # Fields a person edited by hand; a metadata fetch leaves them alone unless forced.
+    locked_fields = models.JSONField(default=list, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["proceedings", "position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="paper_unique_arxiv_id"
+            ),
+            models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="paper_unique_doi"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        from papers.identifiers import normalize_title
+
+        self.normalized_title = normalize_title(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:detail", kwargs={"pk": self.pk})
+
+    @property
+    def venue_label(self) -> str:
+        """How the group writes it: SOSP'25, OSDI'25, arXiv."""
+        if self.proceedings_id is None:
+            return "arXiv" if self.arxiv_id else ""
+        proceedings = self.proceedings
+        if proceedings.venue.kind == Venue.Kind.PREPRINT:
+            return proceedings.venue.name
+        return f"{proceedings.venue.name}'{proceedings.year % 100:02d}"
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class PaperLink(models.Model):
+    class Kind(models.TextChoices):
+        PAPER = "paper", "Paper"
+        ARXIV = "arxiv", "arXiv"
+        CODE = "code", "Code"
+        ARTIFACT = "artifact", "Artifact"
+        SLIDES = "slides", "Slides"
+        VIDEO = "video", "Video"
+        DOCS = "docs", "Docs"
+        HOMEPAGE = "homepage", "Homepage"
+        NOTES = "notes", "Personal Notes"
+        OTHER = "other", "Other"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    # The label as written in the source list, kept for "other" links and round trips.
+    label = models.CharField(max_length=100, blank=True)
+    url = models.CharField(max_length=1000)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["paper", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "url"], name="paperlink_unique_url_per_paper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.url}"
+
+
+class Acronym(models.Model):
+    """A glossary entry of a conference list ("## Acronyms")."""
+
+    proceedings = models.ForeignKey(Proceedings, on_delete=models.CASCADE, related_name="acronyms")
+    short = models.CharField(max_length=50)
+    expansion = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["short"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proceedings", "short"], name="acronym_unique_per_proceedings"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.short}: {self.expansion}"

@@ -1,0 +1,3 @@
+app_name = "papers"
+
+urlpatterns: list = []

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+# Each app's urls.py spells out its full paths (pages and /api/...), so this file stays a list.
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", include("papers.urls")),
+    path("", include("sessions.urls")),
+]

@@ -1,0 +1,31 @@
+"""`make run`'s demo: the SOSP 2025 catalogue, the 2025 Fall schedule and an organiser login."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+
+from readinggroup.roles import ORGANISERS_GROUP
+
+DEMO_DIR = Path(settings.BASE_DIR) / "tests" / "fixtures"
+DEMO_USERNAME = "organiser"
+DEMO_PASSWORD = "reading-group-demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue and schedule and create a demo organiser account."
+
+    def handle(self, *args, **options) -> None:
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=DEMO_USERNAME, defaults={"email": "organiser@example.org"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
+        user.groups.add(group)
+        login = f"username {DEMO_USERNAME}, password {DEMO_PASSWORD}"
+        self.stdout.write(self.style.SUCCESS(f"Demo organiser: {login}"))

@@ -1,0 +1,199 @@
+"""The schedule: terms, weekly sessions, their talks (Topic I / Topic II) and presenters."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Term(models.Model):
+    name = models.CharField(max_length=100, help_text='As the group says it, e.g. "2025 Fall".')
+    slug = models.SlugField(max_length=100, unique=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    requirements = models.TextField(blank=True, help_text="Markdown.")
+    other_information = models.TextField(blank=True, help_text="Markdown.")
+
+    # The group's rules, checked live on the organiser's dashboard; each can be switched off.
+    rule_one_conference_one_arxiv = models.BooleanField(
+        default=True, help_text="Each session pairs one SOSP/OSDI paper with one arXiv paper."
+    )
+    rule_lead_required = models.BooleanField(default=True, help_text="Every talk has a lead.")
+    rule_min_minutes = models.PositiveSmallIntegerField(
+        default=45, help_text="Shortest planned talk, in minutes (0 switches the rule off)."
+    )
+    rule_recording_required = models.BooleanField(
+        default=True, help_text="A past talk has slides or a video."
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(start_date__lte=models.F("end_date")),
+                name="term_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("schedule:term", kwargs={"slug": self.slug})
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Regular"
+        KICK_OFF = "kick-off", "Kick-off"
+        REHEARSAL = "rehearsal", "Rehearsal"
+        SPECIAL = "special", "Special"
+        CANCELLED = "cancelled", "Cancelled"
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(default=120)
+    place = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField(max_length=500, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REGULAR)
+    title = models.CharField(max_length=300, blank=True, help_text="For special sessions.")
+    notes = models.TextField(blank=True, help_text="Markdown.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            # One meeting a day; the date is the session's public address.
+            models.UniqueConstraint(fields=["date"], name="session_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}" + (f" {self.title}" if self.title else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("schedule:session", kwargs={"date": self.date.isoformat()})
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        if self.start_time is None:
+            return None
+        from django.utils import timezone
+
+        naive = datetime.datetime.combine(self.date, self.start_time)
+        return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+class Talk(models.Model):
+    """One topic slot of a session ("Topic I", "Topic II"), presented 1+N."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="talks")
+    position = models.PositiveSmallIntegerField(default=1, help_text="1 for Topic I, 2 for II.")
+    paper = models.ForeignKey(
+        "papers.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="talks"
+    )
+    # A talk may have no catalogue paper (a free topic); then title and url say what it is.
+    title = models.CharField(max_length=500, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    venue_label = models.CharField(max_length=50, blank=True, help_text="e.g. SOSP'25, arXiv.")
+    slides_file = models.FileField(upload_to="slides/%Y/", blank=True)
+    slides_filename = models.CharField(max_length=255, blank=True, help_text="Name as uploaded.")
+    slides_pages = models.PositiveIntegerField(null=True, blank=True)
+    slides_text = models.TextField(blank=True, help_text="Extracted for search.")
+    slides_url = models.CharField(max_length=1000, blank=True)
+    video_url = models.CharField(max_length=1000, blank=True)
+    summary_url = models.CharField(max_length=1000, blank=True)
+    minutes = models.PositiveSmallIntegerField(default=45)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session__date", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "position"], name="talk_unique_position_in_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · Topic {self.roman_position} · {self.display_title}"
+
+    @property
+    def roman_position(self) -> str:
+        numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+        return numerals[self.position - 1] if 1 <= self.position <= 10 else str(self.position)
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return self.paper.title if self.paper_id else "(topic to be chosen)"
+
+
+class Person(models.Model):
+    """Someone who presents. A guest has no account; a member's Person is their profile."""
+
+    name = models.CharField(max_length=200)
+    affiliation = models.CharField(max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+
+class Presenter(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        SUPPORT = "support", "Supporter"
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="presenters")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="presentations")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    # Order as written (lead first, then supporters in the README's order).
+    position = models.PositiveSmallIntegerField(default=0)
+    # A member's own sign-up waits for an organiser; imported and assigned rows are confirmed.
+    confirmed = models.BooleanField(default=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["talk", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["talk"], condition=Q(role="lead"), name="presenter_one_lead_per_talk"
+            ),
+            models.UniqueConstraint(fields=["talk", "person"], name="presenter_once_per_talk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"

@@ -1,0 +1,137 @@
+"""Shared fixtures: users by role, a Playwright browser, and the service checks.
+
+Tests that need Chromium, PostgreSQL, Redis or a Celery worker skip when the piece is absent,
+unless REQUIRE_BROWSER=1 / REQUIRE_SERVICES=1 (CI sets both), where a missing piece fails.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+FIXTURES = Path(__file__).parent / "fixtures"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def missing(flag: str, reason: str) -> None:
+    """Skip for a developer; fail in CI, where `flag` says the piece must be there."""
+    if os.environ.get(flag) == "1":
+        pytest.fail(f"{reason}, and {flag}=1 says it must be there", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def member(db):
+    return factories.UserFactory(username="member")
+
+
+@pytest.fixture
+def other_member(db):
+    return factories.UserFactory(username="other")
+
+
+@pytest.fixture
+def organiser(db):
+    return factories.OrganiserFactory(username="organiser")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        missing("REQUIRE_SERVICES", "REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        missing("REQUIRE_SERVICES", f"Redis at {url} is not reachable ({exc})")
+    return url
+
+
+@pytest.fixture
+def postgres(db) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        missing("REQUIRE_SERVICES", "needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+# --- Browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        missing("REQUIRE_BROWSER", f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("REQUIRE_BROWSER", "the playwright package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(live_server, settings):
+    """Sign a browser context in as `user` by planting a real session cookie."""
+    from django.test import Client
+
+    def sign_in(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page PNG under screenshots/ so a person can look at the page."""
+
+    def take(page, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
