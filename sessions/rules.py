@@ -1,0 +1,194 @@
+"""The group's rules as live checks on a term's sessions, each switchable per term.
+
+`sessions_for_checks` fetches everything the checks (and the dashboard) read in three queries;
+`check_session` and `check_term` only read what was prefetched.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from papers.models import Venue
+from sessions.models import Presenter, Session, Talk, Term
+
+# The conferences the group's pairing rule asks for, lower-case.
+CONFERENCES = {"sosp", "osdi"}
+CONFERENCE = "conference"
+ARXIV = "arxiv"
+OTHER = "other"
+
+RULE_PAIRING = "pairing"
+RULE_LEAD = "lead"
+RULE_MINUTES = "minutes"
+RULE_RECORDING = "recording"
+
+# Special sessions (kick-off, rehearsal, …) follow their own format; cancelled ones hold nothing.
+PAIRED_KINDS = {Session.Kind.REGULAR}
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    message: str
+    talk_id: int | None = None
+
+
+@dataclass
+class SessionCheck:
+    session: Session
+    problems: list[Problem]
+
+
+def sessions_for_checks(term: Term) -> QuerySet[Session]:
+    """The term's sessions with talks, papers, venues and presenters prefetched."""
+    return (
+        Session.objects.filter(term=term)
+        .order_by("date", "start_time")
+        .prefetch_related(
+            Prefetch(
+                "talks",
+                queryset=Talk.objects.select_related("paper__proceedings__venue")
+                .order_by("position")
+                .prefetch_related(
+                    Prefetch(
+                        "presenters",
+                        queryset=Presenter.objects.select_related("person").order_by(
+                            "position", "id"
+                        ),
+                    )
+                ),
+            )
+        )
+    )
+
+
+_LABEL = re.compile(r"^\s*\[?\s*([A-Za-z][A-Za-z-]*)")
+
+
+def talk_kind(talk: Talk) -> str | None:
+    """ "conference" (SOSP/OSDI), "arxiv", "other", or None while no paper is chosen.
+
+    The catalogue's proceedings decide first (a SOSP paper that is also on arXiv is a SOSP
+    paper); a talk without a catalogue paper goes by its venue label ("SOSP'25", "arXiv").
+    """
+    paper = talk.paper
+    if paper is not None:
+        proceedings = paper.proceedings
+        if proceedings is not None:
+            if proceedings.venue.name.lower() in CONFERENCES:
+                return CONFERENCE
+            if proceedings.venue.kind == Venue.Kind.PREPRINT:
+                return ARXIV if proceedings.venue.name.lower() == "arxiv" else OTHER
+            return OTHER
+        if paper.arxiv_id:
+            return ARXIV
+    match = _LABEL.match(talk.venue_label or "")
+    if match:
+        name = match.group(1).lower()
+        if name in CONFERENCES:
+            return CONFERENCE
+        if name == "arxiv":
+            return ARXIV
+        return OTHER
+    if paper is None and not talk.title:
+        return None
+    return OTHER
+
+
+def _topic(talk: Talk) -> str:
+    return f"Topic {talk.roman_position}"
+
+
+def _pairing_problems(talks: list[Talk]) -> list[Problem]:
+    wanted = "one SOSP/OSDI paper and one arXiv paper"
+    if len(talks) != 2:
+        count = "no talks" if not talks else f"{len(talks)} talk" + ("s" * (len(talks) != 1))
+        return [Problem(RULE_PAIRING, f"Has {count}; the group pairs {wanted}.")]
+    kinds = [talk_kind(t) for t in talks]
+    problems = [
+        Problem(RULE_PAIRING, f"{_topic(t)}: no paper chosen yet ({wanted} needed).", t.pk)
+        for t, kind in zip(talks, kinds, strict=True)
+        if kind is None
+    ]
+    for t, kind in zip(talks, kinds, strict=True):
+        if kind == OTHER:
+            label = t.venue_label or (t.paper.venue_label if t.paper else "") or "unknown venue"
+            problems.append(
+                Problem(
+                    RULE_PAIRING, f"{_topic(t)} ({label}) is neither SOSP/OSDI nor arXiv.", t.pk
+                )
+            )
+    if problems:
+        return problems
+    if kinds == [CONFERENCE, CONFERENCE]:
+        return [Problem(RULE_PAIRING, "Both talks are SOSP/OSDI papers; one should be on arXiv.")]
+    if kinds == [ARXIV, ARXIV]:
+        return [Problem(RULE_PAIRING, "Both talks are arXiv papers; one should be SOSP/OSDI.")]
+    return []
+
+
+def _lead_problem(talk: Talk) -> Problem | None:
+    leads = [p for p in talk.presenters.all() if p.role == Presenter.Role.LEAD]
+    if not leads:
+        return Problem(RULE_LEAD, f"{_topic(talk)}: no lead presenter.", talk.pk)
+    if not leads[0].confirmed:
+        return Problem(
+            RULE_LEAD,
+            f"{_topic(talk)}: {leads[0].person.name}'s lead sign-up awaits confirmation.",
+            talk.pk,
+        )
+    return None
+
+
+def _has_recording(talk: Talk) -> bool:
+    return bool(talk.slides_file or talk.slides_url or talk.video_url)
+
+
+def check_session(
+    session: Session, term: Term, *, today: datetime.date | None = None
+) -> list[Problem]:
+    """Readable problems of one session under the term's switched-on rules.
+
+    Reads `session.talks.all()` and each talk's presenters; prefetch them (sessions_for_checks)
+    or this costs queries per talk.
+    """
+    if session.kind == Session.Kind.CANCELLED:
+        return []
+    today = today or timezone.localdate()
+    talks = list(session.talks.all())
+    problems: list[Problem] = []
+    if term.rule_one_conference_one_arxiv and session.kind in PAIRED_KINDS:
+        problems.extend(_pairing_problems(talks))
+    for talk in talks:
+        if term.rule_lead_required:
+            problem = _lead_problem(talk)
+            if problem:
+                problems.append(problem)
+        if term.rule_min_minutes and talk.minutes < term.rule_min_minutes:
+            problems.append(
+                Problem(
+                    RULE_MINUTES,
+                    f"{_topic(talk)}: planned for {talk.minutes} minutes; the group asks for at "
+                    f"least {term.rule_min_minutes}.",
+                    talk.pk,
+                )
+            )
+        if term.rule_recording_required and session.date < today and not _has_recording(talk):
+            problems.append(
+                Problem(RULE_RECORDING, f"{_topic(talk)}: held, but no slides or video.", talk.pk)
+            )
+    return problems
+
+
+def check_term(term: Term, *, today: datetime.date | None = None) -> list[SessionCheck]:
+    """Every session of the term, in date order, with its problems. Three queries in all."""
+    today = today or timezone.localdate()
+    return [
+        SessionCheck(session, check_session(session, term, today=today))
+        for session in sessions_for_checks(term)
+    ]
