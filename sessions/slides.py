@@ -1,0 +1,173 @@
+"""Slides uploads: check that a file is a readable PDF, store it under a generated name, serve it.
+
+A refused file is never written anywhere: `read_slides` runs on the upload before anything is
+saved, and `store_slides` only touches storage and the talk once the file has passed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+
+from sessions.models import Talk
+
+logger = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+# Readers accept the header anywhere in the first kilobyte (some tools write a preamble).
+MAGIC_WINDOW = 1024
+# Enough text for search; a 300-page deck should not fill the database.
+MAX_TEXT_CHARS = 200_000
+
+
+class SlidesError(ValueError):
+    """An upload the rules refuse; `str(error)` is the message to show."""
+
+
+@dataclass(frozen=True)
+class SlidesInfo:
+    pages: int
+    text: str
+
+
+def _size_of(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if size is not None:
+        return int(size)
+    position = file.tell()
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(position)
+    return size
+
+
+def read_slides(file: IO[bytes]) -> SlidesInfo:
+    """Page count and text of an uploaded PDF, or SlidesError saying why it is refused."""
+    from pypdf import PdfReader
+
+    size = _size_of(file)
+    limit = settings.SLIDES_MAX_BYTES
+    if size == 0:
+        raise SlidesError("The file is empty.")
+    if size > limit:
+        raise SlidesError(
+            f"The file is {filesizeformat(size)}; slides may be at most {filesizeformat(limit)}."
+        )
+    file.seek(0)
+    head = file.read(MAGIC_WINDOW)
+    if PDF_MAGIC not in head:
+        raise SlidesError("Slides must be a PDF file; this file is not a PDF.")
+    file.seek(0)
+    # pypdf meets arbitrary uploaded bytes here and signals a bad file with many exception
+    # types (its own, ValueError, KeyError, RecursionError...): any failure means "broken".
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted:
+            raise SlidesError(
+                "The PDF is encrypted (password-protected); upload an unprotected copy."
+            )
+        pages = len(reader.pages)
+    except SlidesError:
+        raise
+    except Exception as exc:
+        logger.info("Refused a broken PDF: %s", exc)
+        raise SlidesError("The PDF is damaged and cannot be opened; export it again.") from None
+    if pages == 0:
+        raise SlidesError("The PDF has no pages.")
+    return SlidesInfo(pages=pages, text=_extract_text(reader))
+
+
+def _extract_text(reader) -> str:
+    parts: list[str] = []
+    total = 0
+    for page in reader.pages:
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # one odd page should not refuse a deck that opens fine
+            logger.info("Could not extract text from a slides page: %s", exc)
+            continue
+        # PostgreSQL text cannot hold NUL characters.
+        text = text.replace("\x00", "").strip()
+        if not text:
+            continue
+        parts.append(text)
+        total += len(text)
+        if total >= MAX_TEXT_CHARS:
+            break
+    return "\n\n".join(parts)[:MAX_TEXT_CHARS]
+
+
+def store_slides(talk: Talk, upload: UploadedFile) -> Talk:
+    """Check the upload and, if it passes, make it the talk's slides (replacing older ones)."""
+    info = read_slides(upload)
+    upload.seek(0)
+    old_name = talk.slides_file.name if talk.slides_file else ""
+    storage = talk.slides_file.storage
+    # The stored name says nothing about the uploader's file name, which is kept apart.
+    talk.slides_file.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
+    new_name = talk.slides_file.name
+    talk.slides_filename = (PurePath(upload.name or "").name or "slides.pdf")[:255]
+    talk.slides_pages = info.pages
+    talk.slides_text = info.text
+    try:
+        with transaction.atomic():
+            talk.save(
+                update_fields=[
+                    "slides_file",
+                    "slides_filename",
+                    "slides_pages",
+                    "slides_text",
+                    "updated_at",
+                ]
+            )
+            if old_name and old_name != new_name:
+                transaction.on_commit(lambda: storage.delete(old_name))
+    except Exception:
+        storage.delete(new_name)
+        raise
+    return talk
+
+
+def remove_slides(talk: Talk) -> None:
+    """Drop the talk's uploaded slides (the file goes once the change is committed)."""
+    if not talk.slides_file:
+        return
+    old_name = talk.slides_file.name
+    storage = talk.slides_file.storage
+    with transaction.atomic():
+        talk.slides_file = ""
+        talk.slides_filename = ""
+        talk.slides_pages = None
+        talk.slides_text = ""
+        talk.save(
+            update_fields=[
+                "slides_file",
+                "slides_filename",
+                "slides_pages",
+                "slides_text",
+                "updated_at",
+            ]
+        )
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
+_UNSAFE = re.compile(r"[^\w.\- ()]+")
+
+
+def download_name(talk: Talk) -> str:
+    """A file name safe for Content-Disposition: no path, no quotes or controls, ends in .pdf."""
+    name = PurePath((talk.slides_filename or "").replace("\\", "/")).name
+    stem = name[:-4] if name.lower().endswith(".pdf") else name
+    stem = _UNSAFE.sub("_", stem).strip(" ._")[:120]
+    if not stem:
+        stem = f"talk-{talk.pk}-slides"
+    return f"{stem}.pdf"
