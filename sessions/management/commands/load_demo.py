@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from readinggroup.roles import ORGANISERS_GROUP
@@ -18,6 +19,8 @@ class Command(BaseCommand):
     help = "Load the demo catalogue and schedule and create a demo organiser account."
 
     def handle(self, *args, **options) -> None:
+        # Idempotent: a second run finds every paper and changes nothing.
+        call_command("import_papers", DEMO_DIR / "sosp-2025.md", stdout=self.stdout)
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=DEMO_USERNAME, defaults={"email": "organiser@example.org"}

@@ -1,0 +1,38 @@
+"""python manage.py import_papers FILE: a conference list (markdown) into the catalogue."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from papers.catalogue_import import CatalogueImportError, import_conference_list
+from papers.conference_list import ParseError, parse
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a conference paper list in the community's markdown format (e.g. "
+        "tests/fixtures/sosp-2025.md). Re-importing changes nothing; an edited list updates "
+        "the catalogue in place. A malformed file changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="the markdown file")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["file"]
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            raise CommandError(f"{path}:{line}: expected UTF-8 text ({exc.reason})") from exc
+        try:
+            summary = import_conference_list(parse(text))
+        except (ParseError, CatalogueImportError) as exc:
+            raise CommandError(f"{path}:{exc.line}: {exc.message}") from exc
+        style = self.style.SUCCESS if summary.changed else self.style.NOTICE
+        lines = summary.lines()
+        self.stdout.write(style(lines[0]))
+        for line in lines[1:]:
+            self.stdout.write(f"  {line}")

@@ -1,0 +1,587 @@
+"""The conference-list parser and writer, fed with the real SOSP 2025 list and broken variants."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from papers.conference_list import (
+    AcronymEntry,
+    Area,
+    ConferenceList,
+    Link,
+    ListedPaper,
+    ParseError,
+    Section,
+    link_kind,
+    parse,
+    write,
+)
+from papers.identifiers import ArxivId
+from papers.models import PaperLink
+from readinggroup.markdown import render_markdown
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SEED = (FIXTURES / "sosp-2025.md").read_text(encoding="utf-8")
+
+# Every paper of tests/fixtures/sosp-2025.md, read off the file by hand:
+# (area, subtopic, title, affiliations, system name, link kinds in order).
+EXPECTED = [
+    (
+        "LLM",
+        "LLM Training",
+        "Robust LLM Training Infrastructure at ByteDance",
+        "HKU & ByteDance Seed",
+        "ByteRobust",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "LLM Training",
+        "Mycroft: Tracing Dependencies in Collective Communication Towards Reliable LLM Training",
+        "CUHK & ByteDance & ByteDance Seed",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "LLM Training",
+        "DCP: Addressing Input Dynamism In Long-Context Training via Dynamic Context Parallelism",
+        "HKU & AWS",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "LLM Training",
+        "TrainVerify: Equivalence-Based Verification for Distributed LLM Training",
+        "UMich & MSRA",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "LLM Inference",
+        "Jenga: Effective Memory Management for Serving LLM with Heterogeneity",
+        "THU & UChicago & UC Berkeley",
+        "",
+        ("notes", "paper", "arxiv"),
+    ),
+    (
+        "LLM",
+        "LLM Inference",
+        "PrefillOnly: An Inference Engine for Prefill-only Workloads in Large "
+        "Language Model Applications",
+        "Chicago & THU & LinkedIn & UC Berkeley",
+        "",
+        ("paper", "arxiv"),
+    ),
+    (
+        "LLM",
+        "LLM Inference",
+        "IC-Cache: Efficient Large Language Model Serving via In-context Caching",
+        "UIUC & Google",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "LLM Inference",
+        "Aegaeon: Effective GPU Pooling for Concurrent LLM Serving on the Market",
+        "PKU & Alibaba Cloud",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "LLM Inference",
+        "Characterizing Mobile SoC for Accelerating Heterogeneous LLM Inference",
+        "SJTU IPADS & THU & SenseTime",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "LLM Applications",
+        "Pie: A Programmable Serving System for Emerging LLM Applications",
+        "Yale",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "RAG Systems",
+        "METIS: Fast Quality-Aware RAG Systems with Configuration Adaptation",
+        "Chicago & Princeton & MSR",
+        "",
+        ("paper", "arxiv"),
+    ),
+    (
+        "LLM",
+        "RAG Systems",
+        "HeteRAG: Co-Optimizing Generation and Retrieval for Heterogeneous RAG Workflows",
+        "UCSD",
+        "",
+        ("paper", "arxiv", "artifact"),
+    ),
+    (
+        "LLM",
+        "KV Cache Management",
+        "DiffKV: Differentiated Memory Management for Large Language "
+        "Models with Parallel KV Compaction",
+        "Huawei & CUHK & SJTU",
+        "",
+        ("paper",),
+    ),
+    (
+        "LLM",
+        "Multi-GPU Operator Optimization",
+        "Mercury: Unlocking Multi-GPU Operator Optimization for LLMs via Remote Memory Scheduling",
+        "UCSD & Meta",
+        "",
+        ("paper", "artifact"),
+    ),
+    (
+        "MoE",
+        "MoE Inference",
+        "KTransformers: Unleashing the Full Potential of CPU/GPU Hybrid Inference for MoE Models",
+        "THU & Approaching.AI",
+        "",
+        ("paper", "code"),
+    ),
+    (
+        "Distributed Training",
+        "",
+        "Sailor: Automating Distributed Training over Dynamic, "
+        "Heterogeneous, and Geo-distributed Clusters",
+        "ETH & MIT & HES-SO",
+        "",
+        ("paper",),
+    ),
+    (
+        "Deep Learning Compilation",
+        "",
+        "Tempo: Compiled Dynamic Deep Learning with Symbolic Dependence Graphs",
+        "ICL",
+        "",
+        ("paper",),
+    ),
+    (
+        "GPU",
+        "GPU OS",
+        "LithOS: An Operating System for Efficient Machine Learning on GPUs",
+        "CMU & Meta",
+        "",
+        ("paper", "arxiv"),
+    ),
+    (
+        "GPU",
+        "GPU Checkpointing",
+        "PhoenixOS: Concurrent OS-level GPU Checkpoint and Restore with Validated Speculation",
+        "SJTU IPADS",
+        "",
+        ("paper", "arxiv"),
+    ),
+    (
+        "GPU",
+        "GPU Storage",
+        "Managing Scalable Direct Storage Accesses for GPUs with GoFS",
+        "UIUC",
+        "",
+        ("paper",),
+    ),
+    (
+        "RDMA",
+        "Live Migration",
+        "Device-Assisted Live Migration of RDMA Devices",
+        "NVIDIA",
+        "",
+        ("paper",),
+    ),
+    (
+        "CXL",
+        "PCIe Pooling",
+        "Oasis: Pooling PCIe Devices Over CXL to Boost Utilization",
+        "Columbia & Microsoft Azure",
+        "",
+        ("paper",),
+    ),
+    ("OS", "", "Proto: A Guided Journey through Modern OS Construction", "UVA", "", ("paper",)),
+    (
+        "OS",
+        "",
+        "How to Copy Memory? Coordinated Asynchronous Copy as a First-Class OS Service",
+        "SJTU IPADS & Huawei",
+        "",
+        ("paper",),
+    ),
+    (
+        "Resource Management",
+        "Serverless Computing",
+        "Unlocking True Elasticity for the Cloud-Native Era with Dandelion",
+        "ETH",
+        "",
+        ("paper",),
+    ),
+    (
+        "Resource Management",
+        "Serverless Computing",
+        "Quilt: Resource-aware Merging of Serverless Workflows",
+        "UPenn",
+        "",
+        ("paper",),
+    ),
+    (
+        "Resource Management",
+        "Resource Allocation",
+        "COpter: Efficient Large-Scale Resource-Allocation via Continual Optimization",
+        "Microsoft & Meta & CMU",
+        "",
+        ("paper",),
+    ),
+    (
+        "Resource Management",
+        "Cloud Deployment",
+        "Moirai: Optimizing Placement of Data and Compute in Hybrid Clouds",
+        "CMU & Uber",
+        "",
+        ("paper",),
+    ),
+    (
+        "Video",
+        "",
+        "SAND: A New Programming Abstraction for Video-based Deep Learning",
+        "KAIST",
+        "",
+        ("paper",),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def seed() -> ConferenceList:
+    return parse(SEED)
+
+
+def test_title_and_meta_info(seed):
+    assert (seed.venue, seed.year) == ("SOSP", 2025)
+    assert seed.homepage == "https://sigops.org/s/conferences/sosp/2025/"
+    assert seed.paper_list_urls == [
+        "https://sigops.org/s/conferences/sosp/2025/accepted.html",
+        "https://dl.acm.org/doi/proceedings/10.1145/3731569",
+    ]
+    assert (seed.accepted, seed.submitted, seed.acceptance_rate) == (65, 368, 17.7)
+    assert seed.meta_notes == ""
+
+
+def test_every_paper_with_its_place_affiliations_system_name_and_link_kinds(seed):
+    got = [
+        (
+            area.name,
+            section.subtopic,
+            paper.title,
+            paper.affiliations,
+            paper.system_name,
+            tuple(link.kind for link in paper.links),
+        )
+        for area, section, paper in seed.papers()
+    ]
+    assert len(got) == 29
+    assert got == EXPECTED
+
+
+def test_titles_agree_with_the_rendered_page(seed):
+    # The web page's rendering of the same list, an independent witness of the titles.
+    rendered = (FIXTURES / "sosp-2025.rendered.txt").read_text(encoding="utf-8")
+    titles = re.findall(r"^\s+• (.+?) \[Paper\]", rendered, flags=re.MULTILINE)
+    assert [paper.title for _, _, paper in seed.papers()] == titles
+
+
+def test_every_paper_line_of_the_file_is_a_paper(seed):
+    paper_lines = [
+        number for number, line in enumerate(SEED.splitlines(), start=1) if "\\[[Paper](" in line
+    ]
+    assert [paper.line for _, _, paper in seed.papers()] == paper_lines
+
+
+def test_areas_and_subtopics_in_order(seed):
+    assert [area.name for area in seed.areas] == [
+        "LLM", "MoE", "Distributed Training", "Deep Learning Compilation", "GPU", "RDMA", "CXL",
+        "OS", "Resource Management", "Video",
+    ]  # fmt: skip
+    llm = seed.areas[0]
+    assert [section.subtopic for section in llm.sections] == [
+        "LLM Training", "LLM Inference", "LLM Applications", "RAG Systems",
+        "KV Cache Management", "Multi-GPU Operator Optimization",
+    ]  # fmt: skip
+    # Papers directly under an area sit in one section without subtopic.
+    os_area = next(area for area in seed.areas if area.name == "OS")
+    assert [(s.subtopic, len(s.papers)) for s in os_area.sections] == [("", 2)]
+
+
+def test_links_keep_label_url_and_identifiers(seed):
+    papers = {paper.title.split(":")[0]: paper for _, _, paper in seed.papers()}
+    jenga = papers["Jenga"]
+    assert jenga.links == [
+        Link("notes", "Personal Notes", "jenga.md"),
+        Link("paper", "Paper", "https://dl.acm.org/doi/10.1145/3731569.3764823"),
+        Link("arxiv", "arXiv", "https://arxiv.org/abs/2503.18292"),
+    ]
+    assert jenga.doi == "10.1145/3731569.3764823"
+    assert jenga.arxiv == ArxivId("2503.18292", None)
+    assert papers["HeteRAG"].links[2] == Link(
+        "artifact", "Artifact", "https://github.com/Leo9660/HedraRAG_AE"
+    )
+    assert papers["KTransformers"].links[1] == Link(
+        "code", "Code", "https://github.com/kvcache-ai/ktransformers"
+    )
+    assert papers["Pie"].arxiv is None
+    assert all(paper.doi and paper.doi.startswith("10.1145/3731569.") for paper in papers.values())
+
+
+def test_notes_keep_nested_bullets_as_markdown(seed):
+    papers = {paper.title.split(":")[0]: paper for _, _, paper in seed.papers()}
+    assert papers["Jenga"].notes == (
+        "* Two challenges\n"
+        "    * Recent models have heterogeneous embeddings with different sizes.\n"
+        "    * Some new architectures use only a subset of the prefix tokens to generate the next "
+        "token.\n"
+        "* Designs\n"
+        "    * Two-level memory allocator: choose the page size as least common multiple of token "
+        "embedding sizes.\n"
+        "    * Enable attention variants to customize this mechanism by precisely specifying the "
+        "exact prefix subset."
+    )
+    html = render_markdown(papers["Jenga"].notes)
+    assert html.count("<ul>") == 3  # the notes and two nested lists
+    # The system name and the affiliations are not notes.
+    assert papers["Robust LLM Training Infrastructure at ByteDance"].notes == ""
+    assert papers["Proto"].notes == ""
+    assert papers["Pie"].notes.startswith("* Decompose the traditional generation loop")
+
+
+def test_acronyms(seed):
+    assert seed.acronyms == [
+        AcronymEntry("OS", "Operating System"),
+        AcronymEntry("LLM", "Large Language Model"),
+        AcronymEntry("MoE", "Mixture-of-Experts"),
+        AcronymEntry("RAG", "Retrieval Augmented Generation"),
+        AcronymEntry("RDMA", "Remote Direct Memory Access"),
+        AcronymEntry("CXL", "Compute Express Link"),
+        AcronymEntry("LP", "Linear Program"),
+        AcronymEntry("MILP", "Mixed Integer Linear Program"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("Paper", "paper"),
+        ("arXiv", "arxiv"),
+        ("ARXIV", "arxiv"),
+        ("Code", "code"),
+        ("Artifact", "artifact"),
+        ("Slides", "slides"),
+        ("Video", "video"),
+        ("Docs", "docs"),
+        ("Homepage", "homepage"),
+        ("Personal Notes", "notes"),
+        ("personal  notes", "notes"),
+        ("Blog", "other"),
+        ("Talk", "other"),
+    ],
+)
+def test_link_kind_by_label(label, kind):
+    assert link_kind(label) == kind
+    assert kind in PaperLink.Kind.values
+
+
+def test_windows_line_endings_and_byte_order_mark(seed):
+    assert parse(SEED.replace("\n", "\r\n")) == seed
+    assert parse("\ufeff" + SEED) == seed
+
+
+def test_write_gives_back_the_seed_file(seed):
+    assert write(seed) == SEED
+
+
+def test_round_trip_of_the_seed(seed):
+    assert parse(write(seed)) == seed
+
+
+def test_round_trip_of_awkward_lists():
+    """Shapes the seed lacks: papers without links or affiliations, meta notes, deep notes."""
+    conference = ConferenceList(
+        venue="USENIX ATC",
+        year=2024,
+        meta_notes="Held with OSDI.\n\n### Best Papers\n\n* Something",
+        areas=[
+            Area(
+                "Storage",
+                [
+                    Section(
+                        "",
+                        [
+                            ListedPaper("A paper with nothing"),
+                            ListedPaper("Notes but no affiliations", notes="* first\n* second"),
+                            ListedPaper("System only", system_name="Zed"),
+                        ],
+                    ),
+                    Section(
+                        "File Systems",
+                        [
+                            ListedPaper("Linkless first paper of a subtopic"),
+                            ListedPaper(
+                                "Links of every kind",
+                                links=[
+                                    Link("slides", "Slides", "https://example.org/s.pdf"),
+                                    Link("video", "Video", "https://youtu.be/x"),
+                                    Link("other", "Blog post", "https://blog.example.org/(a)"),
+                                    Link("docs", "Docs", "https://docs.example.org"),
+                                    Link("homepage", "Homepage", "https://example.org"),
+                                ],
+                                affiliations="MIT",
+                                system_name="Kind",
+                                notes="* level one\n    * level two\n        * level three\n"
+                                "* **bold note** after the system name",
+                            ),
+                        ],
+                    ),
+                    Section("", [ListedPaper("Back under the area", affiliations="EPFL")]),
+                ],
+            )
+        ],
+    )
+    assert parse(write(conference)) == conference
+
+
+def test_tolerated_variations():
+    text = (
+        "# OSDI 2024\n"
+        "## Papers\n"
+        "### Systems\n"
+        "- A title [[Paper](https://doi.org/10.5555/1)]\n"
+        "\t- MIT\n"
+        "\t- A note that goes\n"
+        "\t  on over two lines\n"
+        "+ Another \\[[arXiv](https://arxiv.org/pdf/cs/0112017v2)]\n"
+    )
+    conference = parse(text)
+    first, second = [paper for _, _, paper in conference.papers()]
+    assert first.affiliations == "MIT"
+    assert first.notes == "* A note that goes on over two lines"
+    assert first.doi == "10.5555/1"
+    assert second.arxiv == ArxivId("cs/0112017", 2)
+    assert conference.accepted is None and conference.acronyms == []
+
+
+BASE = """\
+# SOSP 2025
+
+## Meta Info
+
+Homepage: [https://example.org/](https://example.org/)
+
+### Acceptance Rate
+
+17.7% (= 65 / 368)
+
+## Papers
+
+### LLM
+
+* LLM Training
+  * Paper One \\[[Paper](https://dl.acm.org/doi/10.1145/1.1)]
+    * HKU
+  * Paper Two \\[[Paper](https://dl.acm.org/doi/10.1145/1.2)]
+    * CMU
+
+## Acronyms
+
+* OS: Operating System
+"""
+
+
+def _line_of(text: str, needle: str) -> int:
+    """The last line that holds `needle`."""
+    return [n for n, line in enumerate(text.splitlines(), start=1) if needle in line][-1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "expected"),
+    [
+        ("# SOSP 2025", "SOSP 2025", "SOSP 2025", "title heading"),
+        ("# SOSP 2025", "# SOSP", "# SOSP", "title heading"),
+        ("## Acronyms", "## Workshops", "## Workshops", "'## Workshops'"),
+        ("## Acronyms", "# Again 2025", "# Again", "one '# Venue Year' title"),
+        ("## Acronyms", "## Papers", "## Papers", "appears twice (first at line 11)"),
+        ("### LLM\n", "", "* LLM Training", "'### Area' heading before the first paper"),
+        (
+            "(https://dl.acm.org/doi/10.1145/1.1)]",
+            "(https://dl.acm.org/doi/10.1145/1.1",
+            "Paper One",
+            "expected a link like",
+        ),
+        ("1.1)]", "1.1)] see also", "Paper One", "found 'see also'"),
+        ("1.1)]", "1.1)] \\[[Code](javascript:alert(1))]", "Paper One", "http(s) or relative URL"),
+        (
+            "1.1)]",
+            "1.1)] \\[[Slides](https://dl.acm.org/doi/10.1145/1.1)]",
+            "Paper One",
+            "given twice",
+        ),
+        (
+            "* Paper One",
+            "* \\[[Paper]",
+            "\\[[Paper](https://dl.acm.org/doi/10.1145/1.1)]",
+            "paper title before its links",
+        ),
+        (
+            "Paper Two \\[[Paper](https://dl.acm.org/doi/10.1145/1.2)]",
+            "Paper Two \\[[Paper](https://doi.org/10.1145/1.1)]",
+            "Paper Two",
+            "already listed at line 16 (same DOI)",
+        ),
+        ("* Paper Two", "* paper ONE!", "paper ONE!", "already listed at line 16 (same title)"),
+        ("17.7% (= 65 / 368)", "about a fifth", "about a fifth", "acceptance rate as"),
+        ("17.7% (= 65 / 368)", "17.7% (= 400 / 368)", "400 / 368", "accepted <= submitted"),
+        ("* OS: Operating System", "* OS = Operating System", "OS = ", "'* OS: Operating System'"),
+        (
+            "* OS: Operating System",
+            "* OS: Operating System\n* OS: Other",
+            "OS: Other",
+            "defined twice (first at line 23)",
+        ),
+        ("### LLM\n", "### Empty\n\n### LLM\n", "### Empty", "expected papers"),
+        ("    * CMU", "Stray paragraph text.", "Stray paragraph", "expected a bullet"),
+        ("### LLM", "#### LLM", "#### LLM", "level-4 heading"),
+        (
+            "Homepage: [https://example.org/](https://example.org/)",
+            "Homepage: [https://example.org/](https://example.org/)\nHomepage: https://x.org",
+            "https://x.org",
+            "homepage is given twice",
+        ),
+    ],
+)
+def test_broken_inputs_say_where_and_what(old, new, marker, expected):
+    assert old in BASE
+    text = BASE.replace(old, new, 1)
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    assert caught.value.line == _line_of(text, marker), caught.value
+    assert expected in caught.value.message
+    assert str(caught.value).startswith(f"line {caught.value.line}: ")
+
+
+def test_empty_file():
+    with pytest.raises(ParseError) as caught:
+        parse("")
+    assert caught.value.line == 1
+    assert "title heading" in caught.value.message
+
+
+def test_base_of_the_broken_inputs_parses():
+    conference = parse(BASE)
+    assert [paper.title for _, _, paper in conference.papers()] == ["Paper One", "Paper Two"]
