@@ -1,5 +1,14 @@
 from django.urls import include, path
 
+from accounts import views
+
+# Not namespaced: Django's auth views and templates use the plain names ("login", "logout").
 urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/<str:token>/", views.register, name="register_invite"),
+    path("profile/", views.profile, name="profile"),
+    path("invites/", views.invites, name="invites"),
+    path("invites/<int:pk>/revoke/", views.invite_revoke, name="invite_revoke"),
+    path("people/", views.people, name="people"),
     path("", include("django.contrib.auth.urls")),
 ]

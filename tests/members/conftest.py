@@ -29,6 +29,12 @@ def person_of(user, name: str | None = None) -> Person:
     return person
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per password; these tests are about rules, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def upcoming_talk(db):
     return make_talk(days=7)

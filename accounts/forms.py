@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from sessions.models import Person
+
+
+class RegistrationForm(UserCreationForm):
+    email = forms.EmailField(help_text="For password resets; not shown to anyone.")
+    name = forms.CharField(
+        label="Display name", max_length=200, help_text="As it appears on the schedule."
+    )
+    affiliation = forms.CharField(max_length=200, required=False)
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    field_order = ["username", "name", "affiliation", "email", "password1", "password2"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists.")
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    email = forms.EmailField(help_text="For password resets; not shown to anyone.")
+
+    class Meta:
+        model = Person
+        fields = ("name", "affiliation")
+        labels = {"name": "Display name"}
+        help_texts = {"name": "As it appears on the schedule."}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].initial = user.email
+        self.order_fields(["name", "affiliation", "email"])
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        taken = get_user_model().objects.filter(email__iexact=email).exclude(pk=self.user.pk)
+        if taken.exists():
+            raise forms.ValidationError("Another account uses this email.")
+        return email
+
+    def save(self, commit: bool = True) -> Person:
+        person = super().save(commit=False)
+        person.user = self.user
+        self.user.email = self.cleaned_data["email"]
+        if commit:
+            person.save()
+            self.user.save(update_fields=["email"])
+        return person
+
+
+class InviteForm(forms.Form):
+    note = forms.CharField(
+        max_length=200, required=False, help_text="Whom it is for (only organisers see this)."
+    )
+    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
+
+
+class LinkGuestForm(forms.Form):
+    guest = forms.ModelChoiceField(queryset=Person.objects.none(), label="Guest")
+    member = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Member")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guest"].queryset = Person.objects.filter(user__isnull=True)
+        self.fields["member"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .select_related("person")
+            .order_by("username")
+        )
+        self.fields["member"].label_from_instance = _member_label
+
+
+def _member_label(user) -> str:
+    try:
+        name = user.person.name
+    except Person.DoesNotExist:
+        name = ""
+    return f"{name} ({user.get_username()})" if name else user.get_username()
