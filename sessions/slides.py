@@ -167,7 +167,7 @@ def download_name(talk: Talk) -> str:
     """A file name safe for Content-Disposition: no path, no quotes or controls, ends in .pdf."""
     name = PurePath((talk.slides_filename or "").replace("\\", "/")).name
     stem = name[:-4] if name.lower().endswith(".pdf") else name
-    stem = _UNSAFE.sub("_", stem).strip(" ._")[:120]
+    stem = _UNSAFE.sub("_", stem).strip(" .")[:120]
     if not stem:
         stem = f"talk-{talk.pk}-slides"
     return f"{stem}.pdf"

@@ -1,0 +1,377 @@
+"""What a signed-in member does: sign up for talks, withdraw, see their talks, prepare the ones
+they lead (paper, slides, links). Views parse the request, call the rule, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.services import person_for
+from readinggroup.roles import is_organiser
+from sessions import signups, slides
+from sessions.models import Person, Presenter, Session, Talk
+
+SEARCH_LIMIT = 10
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def talk_for_display(pk: int) -> Talk:
+    """A talk with what schedule/partials/talk.html shows, fetched in a fixed few queries."""
+    presenters = Presenter.objects.select_related("person").order_by("position", "id")
+    talks = Talk.objects.select_related("session", "paper__proceedings__venue").prefetch_related(
+        Prefetch("presenters", queryset=presenters)
+    )
+    return get_object_or_404(talks, pk=pk)
+
+
+def _safe_next(request: HttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _back(request: HttpRequest, talk: Talk) -> str:
+    """Where a plain POST returns to: the page it came from, else the talk's session."""
+    return (
+        _safe_next(request, request.POST.get("next", ""))
+        or _safe_next(request, request.headers.get("Referer", ""))
+        or _session_url(talk.session)
+    )
+
+
+def _session_url(session: Session) -> str:
+    try:
+        return session.get_absolute_url()
+    except Exception:  # the public session page belongs to the schedule pages; fall back home
+        return "/"
+
+
+def _current_url(request: HttpRequest) -> str:
+    """The page an HTMX request came from (path and query), so re-rendered forms still carry a
+    good `next`."""
+    current = _safe_next(request, request.headers.get("HX-Current-URL", ""))
+    if not current:
+        return ""
+    parts = urlsplit(current)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _signin_redirect(request: HttpRequest, back: str) -> HttpResponse:
+    login_url = reverse("login")
+    if request.htmx:
+        # A fragment cannot show a sign-in page; send the whole page there.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{login_url}?{urlencode({'next': back})}"
+        return response
+    return redirect_to_login(back, login_url)
+
+
+def _talk_response(
+    request: HttpRequest, talk: Talk, *, error: str = "", success: str = ""
+) -> HttpResponse:
+    """HTMX: the talk re-rendered in place (errors inside it). Plain POST: messages + redirect."""
+    if request.htmx:
+        context = {
+            "talk": talk_for_display(talk.pk),
+            "signup_error": error,
+            "signup_success": success,
+            "next_url": _current_url(request),
+        }
+        response = render(request, "schedule/partials/talk.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if error:
+        messages.error(request, error)
+    elif success:
+        messages.success(request, success)
+    return redirect(_back(request, talk))
+
+
+def is_lead(user, talk: Talk) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Presenter.objects.filter(
+        talk_id=talk.pk, role=Presenter.Role.LEAD, person__user_id=user.pk
+    ).exists()
+
+
+def _require_lead_or_organiser(request: HttpRequest, talk: Talk) -> None:
+    if not (is_organiser(request.user) or is_lead(request.user, talk)):
+        raise PermissionDenied("Only the lead of this talk or an organiser may change it.")
+
+
+# --- sign-ups ----------------------------------------------------------------------------
+
+
+@require_POST
+def talk_signup(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
+    if not request.user.is_authenticated:
+        return _signin_redirect(request, _current_url(request) or _back(request, talk))
+    role = request.POST.get("role", "")
+    try:
+        row = signups.sign_up(talk, person_for(request.user), role)
+    except signups.SignupError as exc:
+        return _talk_response(request, talk, error=str(exc))
+    what = "the lead" if row.role == Presenter.Role.LEAD else "a supporter"
+    return _talk_response(
+        request,
+        talk,
+        success=f"You are {what} of Topic {talk.roman_position} on {talk.session.date:%b %d}. "
+        "An organiser will confirm it.",
+    )
+
+
+@require_POST
+def talk_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
+    if not request.user.is_authenticated:
+        return _signin_redirect(request, _current_url(request) or _back(request, talk))
+    try:
+        signups.withdraw(talk, person_for(request.user))
+    except signups.SignupError as exc:
+        return _talk_response(request, talk, error=str(exc))
+    return _talk_response(request, talk, success=f"You withdrew from Topic {talk.roman_position}.")
+
+
+# --- the member's page ---------------------------------------------------------------------
+
+
+def talk_todo(talk: Talk, today) -> list[str]:
+    """What a talk still lacks, as its presenters would want to be reminded."""
+    if talk.session.kind == Session.Kind.CANCELLED:
+        return []
+    todo = []
+    if talk.paper_id is None and not talk.title:
+        todo.append("paper not chosen")
+    if not talk.slides_file and not talk.slides_url:
+        todo.append("slides not uploaded")
+    if talk.session.date < today and not talk.video_url:
+        todo.append("video link missing")
+    return todo
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    return redirect("schedule:member", username=request.user.get_username())
+
+
+@login_required
+@require_GET
+def member_page(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(get_user_model().objects.select_related("person"), username=username)
+    try:
+        person = member.person
+    except Person.DoesNotExist:
+        person = None
+    own = member.pk == request.user.pk
+    organiser = is_organiser(request.user)
+    today = timezone.localdate()
+    rows: QuerySet[Presenter] | list[Presenter] = []
+    if person is not None:
+        rows = (
+            Presenter.objects.filter(person=person)
+            .select_related("talk__session", "talk__paper__proceedings__venue")
+            .order_by("talk__session__date", "talk__position")
+        )
+    upcoming, past = [], []
+    for row in rows:
+        item = {
+            "presenter": row,
+            "talk": row.talk,
+            "todo": talk_todo(row.talk, today),
+            "can_edit": organiser or (own and row.role == Presenter.Role.LEAD),
+        }
+        (past if row.talk.session.date < today else upcoming).append(item)
+    past.reverse()
+    return render(
+        request,
+        "schedule/member/member.html",
+        {
+            "member": member,
+            "person": person,
+            "own": own,
+            "show_todo": own or organiser,
+            "upcoming": upcoming,
+            "past": past,
+        },
+    )
+
+
+# --- the lead's talk page ------------------------------------------------------------------
+
+
+class LinksForm(forms.Form):
+    video_url = forms.URLField(
+        label="Video link", max_length=1000, required=False, assume_scheme="https"
+    )
+    summary_url = forms.URLField(
+        label="Text summary link", max_length=1000, required=False, assume_scheme="https"
+    )
+
+
+class SlidesForm(forms.Form):
+    slides = forms.FileField(label="Slides (PDF)")
+
+
+def _search(q: str) -> list:
+    from papers.selectors import search_papers
+
+    return list(search_papers(q, None, None, None)[:SEARCH_LIMIT])
+
+
+@login_required
+@require_GET
+def talk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = talk_for_display(pk)
+    _require_lead_or_organiser(request, talk)
+    q = request.GET.get("q", "").strip()
+    results = _search(q) if q else []
+    context = {
+        "talk": talk,
+        "q": q,
+        "results": results,
+        "links_form": LinksForm(
+            initial={"video_url": talk.video_url, "summary_url": talk.summary_url}
+        ),
+        "slides_form": SlidesForm(),
+        "links_allowed": talk.session.date <= timezone.localdate(),
+        "max_bytes": settings.SLIDES_MAX_BYTES,
+    }
+    if request.htmx:
+        response = render(request, "schedule/member/talk_edit.html#paper-results", context)
+    else:
+        response = render(request, "schedule/member/talk_edit.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _edit_url(talk: Talk) -> str:
+    return reverse("schedule:talk_edit", kwargs={"pk": talk.pk})
+
+
+@login_required
+@require_POST
+def talk_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the talk's paper: one from the catalogue (paper=<id>) or an arXiv id/URL."""
+    from papers.models import Paper
+
+    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
+    _require_lead_or_organiser(request, talk)
+    paper = None
+    paper_id = request.POST.get("paper", "").strip()
+    arxiv = request.POST.get("arxiv", "").strip()
+    if paper_id:
+        paper = Paper.objects.filter(pk=paper_id).first() if paper_id.isdigit() else None
+        if paper is None:
+            messages.error(request, "That paper is not in the catalogue.")
+    elif arxiv:
+        from papers import services as paper_services
+
+        try:
+            paper = paper_services.add_paper_from_arxiv(arxiv)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Choose a paper from the search results or paste an arXiv id.")
+    if paper is not None:
+        talk.paper = paper
+        # The paper now names the talk; a free title from before would hide it.
+        talk.title = ""
+        talk.url = ""
+        talk.venue_label = paper.venue_label
+        talk.save(update_fields=["paper", "title", "url", "venue_label", "updated_at"])
+        messages.success(request, f"The paper of this talk is now “{paper.title}”.")
+    return redirect(_edit_url(talk))
+
+
+@login_required
+@require_POST
+def talk_slides_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
+    _require_lead_or_organiser(request, talk)
+    form = SlidesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a PDF file to upload.")
+        return redirect(_edit_url(talk))
+    try:
+        slides.store_slides(talk, form.cleaned_data["slides"])
+    except slides.SlidesError as exc:
+        messages.error(request, f"Slides not uploaded: {exc}")
+    else:
+        messages.success(request, f"Slides uploaded ({talk.slides_pages} pages).")
+    return redirect(_edit_url(talk))
+
+
+@login_required
+@require_POST
+def talk_slides_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
+    _require_lead_or_organiser(request, talk)
+    slides.remove_slides(talk)
+    messages.success(request, "Slides removed.")
+    return redirect(_edit_url(talk))
+
+
+@login_required
+@require_POST
+def talk_links(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
+    _require_lead_or_organiser(request, talk)
+    if talk.session.date > timezone.localdate():
+        messages.error(
+            request,
+            "Video and summary links can be added once the session has taken place "
+            f"({talk.session.date:%b %d, %Y}).",
+        )
+        return redirect(_edit_url(talk))
+    form = LinksForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect(_edit_url(talk))
+    talk.video_url = form.cleaned_data["video_url"]
+    talk.summary_url = form.cleaned_data["summary_url"]
+    talk.save(update_fields=["video_url", "summary_url", "updated_at"])
+    messages.success(request, "Links saved.")
+    return redirect(_edit_url(talk))
+
+
+@require_GET
+def talk_slides(request: HttpRequest, pk: int) -> FileResponse:
+    """Anyone may download a talk's slides; served as a PDF attachment, never sniffed."""
+    talk = get_object_or_404(Talk, pk=pk)
+    if not talk.slides_file:
+        raise Http404("This talk has no uploaded slides.")
+    try:
+        handle = talk.slides_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The slides file is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=slides.download_name(talk),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
