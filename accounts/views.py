@@ -80,7 +80,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form, "person": person})
+    return render(request, "accounts/profile.html", {"form": form, "person": person, "nav": "me"})
 
 
 @organiser_required

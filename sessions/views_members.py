@@ -207,6 +207,7 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
         request,
         "schedule/member/member.html",
         {
+            "nav": "me" if own else "",
             "member": member,
             "person": person,
             "own": own,
