@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from papers.identifiers import normalize_title
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from papers import tasks
+from papers.identifiers import normalize_title, parse_arxiv_id
 from papers.models import Paper
 
 
@@ -24,3 +30,67 @@ def find_paper(*, arxiv_id: str = "", doi: str = "", title: str = "") -> Paper |
     if normalized:
         return Paper.objects.filter(normalized_title=normalized).order_by("id").first()
     return None
+
+
+# --- arXiv -------------------------------------------------------------------------------
+
+
+class InvalidArxivId(ValueError):
+    """The pasted text holds no arXiv id; the message says so in words a person can act on."""
+
+
+def request_fetch(paper_ids: Iterable[int], force: bool = False) -> list[int]:
+    """Mark these papers "queued" and fetch their arXiv metadata once this transaction commits.
+
+    Papers without an arXiv id are left out. `force` also overwrites fields a person locked.
+    Returns the ids queued.
+    """
+    ids = sorted({int(pk) for pk in paper_ids})
+    with transaction.atomic():
+        queued = list(
+            Paper.objects.filter(pk__in=ids)
+            .exclude(arxiv_id="")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # update() skips auto_now; updated_at is how a lost task's "queued" is noticed.
+        Paper.objects.filter(pk__in=queued).update(
+            fetch_status=Paper.FetchStatus.QUEUED, updated_at=timezone.now()
+        )
+        tasks.enqueue_fetch(queued, force=force)
+    return queued
+
+
+def add_paper_from_arxiv(text: str) -> Paper:
+    """The catalogue's paper for a pasted arXiv id or link, created if new, fetch queued.
+
+    Accepts 2412.03131, 2412.03131v2, arXiv:2412.03131, abs/pdf/html links, cs/0112017.
+    A new paper is titled "arXiv:<id>" until its metadata arrives. Raises InvalidArxivId.
+    """
+    parsed = parse_arxiv_id(text)
+    if parsed is None:
+        shown = " ".join((text or "").split())
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        if not shown:
+            raise InvalidArxivId("Paste an arXiv id or link, e.g. 2412.03131.")
+        raise InvalidArxivId(
+            f"“{shown}” is not an arXiv id or arXiv link. Paste an id such as "
+            "2412.03131 or cs/0112017, or a link like https://arxiv.org/abs/2412.03131."
+        )
+    with transaction.atomic():
+        paper = find_paper(arxiv_id=parsed.id)
+        if paper is None:
+            try:
+                with transaction.atomic():
+                    paper = Paper.objects.create(title=f"arXiv:{parsed.id}", arxiv_id=parsed.id)
+            except IntegrityError:
+                # Someone added the same id a moment ago: theirs is the one row.
+                paper = Paper.objects.get(arxiv_id=parsed.id)
+        newer_version = bool(parsed.version and parsed.version > (paper.arxiv_version or 0))
+        if paper.fetch_status in (Paper.FetchStatus.NEVER, Paper.FetchStatus.FAILED) or (
+            newer_version and paper.fetch_status == Paper.FetchStatus.FETCHED
+        ):
+            request_fetch([paper.pk])
+    # Without a broker the fetch ran when the block above committed: show its result.
+    paper.refresh_from_db()
+    return paper

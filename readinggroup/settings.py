@@ -154,7 +154,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Fills in never-fetched papers, retries failed ones with backoff, refreshes stale ones.
+    "refresh-arxiv-metadata": {
+        "task": "papers.tasks.refresh_arxiv_metadata",
+        "schedule": float(os.environ.get("ARXIV_REFRESH_EVERY", "3600")),
+    },
+}
 
 # The group's own knobs.
 GROUP_NAME = os.environ.get("GROUP_NAME", "Systems Reading Group")
@@ -167,6 +173,12 @@ ARXIV_API_URL = os.environ.get("ARXIV_API_URL", "https://export.arxiv.org/api/qu
 ARXIV_BATCH_SIZE = int(os.environ.get("ARXIV_BATCH_SIZE", "100"))
 ARXIV_MIN_INTERVAL = float(os.environ.get("ARXIV_MIN_INTERVAL", "3.0"))
 ARXIV_TIMEOUT = float(os.environ.get("ARXIV_TIMEOUT", "30"))
+# Transient failures (throttling, 5xx, timeouts, broken XML): attempts per request, and the
+# exponential backoff between them (base doubles per attempt, capped, with jitter).
+ARXIV_MAX_ATTEMPTS = int(os.environ.get("ARXIV_MAX_ATTEMPTS", "4"))
+ARXIV_RETRY_BASE = float(os.environ.get("ARXIV_RETRY_BASE", "3.0"))
+ARXIV_RETRY_MAX = float(os.environ.get("ARXIV_RETRY_MAX", "60"))
+ARXIV_REFRESH_AFTER_DAYS = int(os.environ.get("ARXIV_REFRESH_AFTER_DAYS", "30"))
 ARXIV_USER_AGENT = os.environ.get(
     "ARXIV_USER_AGENT", "readinggroup/0.1 (+https://github.com/; reading-group catalogue)"
 )
