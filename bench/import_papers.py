@@ -1,0 +1,170 @@
+"""Benchmark: import a generated conference list of N papers into a fresh database.
+
+    .venv/bin/python bench/import_papers.py                # 5,000 papers, fresh SQLite file
+    .venv/bin/python bench/import_papers.py -n 20000
+    .venv/bin/python bench/import_papers.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+
+With --database-url (PostgreSQL) the bench creates a scratch database next to the one named,
+imports into it and drops it again; it never touches the named database's tables.
+The target (DESIGN.md): 5,000 papers in under 10 s on a 2-core machine, aiming for 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AREAS = ["LLM", "GPU", "Storage", "Networking", "OS", "Security", "Databases", "Serverless"]
+WORDS = [
+    "efficient", "scalable", "distributed", "memory", "cache", "kernel", "scheduling", "serving",
+    "training", "inference", "storage", "network", "verification", "compiler", "runtime",
+    "elastic", "adaptive", "secure", "fast", "reliable", "heterogeneous", "disaggregated",
+    "persistent", "transactional",
+]  # fmt: skip
+PLACES = ["MIT", "CMU", "THU", "SJTU IPADS", "UC Berkeley", "ETH", "Microsoft", "Google", "Meta"]
+
+
+def generate(count: int, seed: int = 2025) -> str:
+    """A conference list in the seed's format: areas, subtopics, papers with links and notes."""
+    rng = random.Random(seed)
+    lines = [
+        "# BENCH 2030",
+        "",
+        "## Meta Info",
+        "",
+        "Homepage: [https://example.org/bench/](https://example.org/bench/)",
+        "",
+        "### Acceptance Rate",
+        "",
+        f"20.0% (= {count} / {count * 5})",
+        "",
+        "## Papers",
+        "",
+    ]
+    number = 0
+    for index, area in enumerate(AREAS):
+        in_area = count * (index + 1) // len(AREAS) - count * index // len(AREAS)
+        if not in_area:
+            continue
+        lines += [f"### {area}", ""]
+        per_group = -(-in_area // 5)
+        for group in range(5):
+            size = min(per_group, in_area - group * per_group)
+            if size <= 0:
+                break
+            direct = group == 4  # the last group of an area sits directly under it
+            if not direct:
+                lines.append(f"* {area} topic {group + 1}")
+            pad = "" if direct else "  "
+            for _ in range(size):
+                lines += _paper(rng, number, pad)
+                number += 1
+        lines.append("")
+    lines += ["## Acronyms", "", "* OS: Operating System", "* LLM: Large Language Model", ""]
+    return "\n".join(lines)
+
+
+def _paper(rng: random.Random, number: int, pad: str) -> list[str]:
+    words = " ".join(rng.sample(WORDS, 5))
+    title = f"System{number}: {words.capitalize()} paper number {number}"
+    links = f" \\[[Paper](https://dl.acm.org/doi/10.5555/3000000.{number})]"
+    if number % 2 == 0:
+        links += f" \\[[arXiv](https://arxiv.org/abs/2401.{number:05d})]"
+    if number % 5 == 0:
+        links += f" \\[[Code](https://github.com/example/system{number})]"
+    lines = [f"{pad}* {title}{links}", f"{pad}  * {' & '.join(rng.sample(PLACES, 2))}"]
+    if number % 3 == 0:
+        lines.append(f"{pad}  * **System{number}**")
+    lines += [f"{pad}  * Design point {number}", f"{pad}    * Nested detail of {words}."]
+    return lines
+
+
+def scratch_postgres(url: str) -> tuple[str, callable]:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"bench_import_papers_{os.getpid()}"
+    admin = psycopg.connect(url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--papers", type=int, default=5000)
+    parser.add_argument("--database-url", help="a PostgreSQL server to bench against")
+    args = parser.parse_args()
+
+    cleanup = None
+    tmp = tempfile.TemporaryDirectory()
+    if args.database_url:
+        url, cleanup = scratch_postgres(args.database_url)
+    else:
+        url = f"sqlite:///{tmp.name}/bench.sqlite3"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readinggroup.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As in production: DEBUG on would also time Django's logging of every query.
+    os.environ.setdefault("DEBUG", "0")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from papers.catalogue_import import import_conference_list
+    from papers.conference_list import parse
+
+    try:
+        call_command("migrate", verbosity=0)
+        text = generate(args.papers)
+        print(f"{connection.vendor}, {args.papers} papers, {len(text) / 1e6:.1f} MB of markdown")
+
+        started = time.perf_counter()
+        conference = parse(text)
+        parsed = time.perf_counter()
+        summary = import_conference_list(conference)
+        imported = time.perf_counter()
+        assert summary.papers_created == args.papers, summary
+        print(f"  parse            {parsed - started:6.2f} s")
+        print(f"  import (create)  {imported - parsed:6.2f} s")
+        print(f"  parse + import   {imported - started:6.2f} s   <- the target: < 10 s, aim 2 s")
+
+        started = time.perf_counter()
+        again = import_conference_list(parse(text))
+        print(f"  re-import (no changes)  {time.perf_counter() - started:6.2f} s")
+        assert not again.changed, again
+
+        edited = text.replace("Design point", "Design choice")
+        started = time.perf_counter()
+        changed = import_conference_list(parse(edited))
+        print(
+            f"  import of an edited list ({changed.papers_updated} papers updated)  "
+            f"{time.perf_counter() - started:6.2f} s"
+        )
+    finally:
+        if cleanup is not None:
+            cleanup()
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
