@@ -88,12 +88,12 @@ def _signin_redirect(request: HttpRequest, back: str) -> HttpResponse:
 def _talk_response(
     request: HttpRequest, talk: Talk, *, error: str = "", success: str = ""
 ) -> HttpResponse:
-    """HTMX: the talk re-rendered in place (errors inside it). Plain POST: messages + redirect."""
+    """HTMX: the talk re-rendered in place, errors inside it (its new state says what happened).
+    Plain POST: a message and a redirect back."""
     if request.htmx:
         context = {
             "talk": talk_for_display(talk.pk),
             "signup_error": error,
-            "signup_success": success,
             "next_url": _current_url(request),
         }
         response = render(request, "schedule/partials/talk.html", context)
@@ -237,7 +237,7 @@ class SlidesForm(forms.Form):
 def _search(q: str) -> list:
     from papers.selectors import search_papers
 
-    return list(search_papers(q, None, None, None)[:SEARCH_LIMIT])
+    return list(search_papers(q)[:SEARCH_LIMIT])
 
 
 @login_required
