@@ -6,3 +6,9 @@ class ScheduleConfig(AppConfig):
     name = "sessions"
     label = "schedule"
     verbose_name = "Schedule"
+
+    def ready(self) -> None:
+        # Public pages are cached on the schedule's version; every save and delete moves it.
+        from sessions import signals
+
+        signals.connect()

@@ -197,3 +197,22 @@ class Presenter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+
+class ScheduleVersion(models.Model):
+    """One row: bumped on every change that shows on the public schedule (deletes too).
+
+    Cached public pages are keyed on it and their ETag/Last-Modified come from it, so every
+    web worker sees the same "last change" with one primary-key lookup. Kept in the database
+    rather than the cache because a local-memory cache is per process.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "schedule version"
+
+    def __str__(self) -> str:
+        return f"schedule version {self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -21,6 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         # Idempotent: a second run finds every paper and changes nothing.
         call_command("import_papers", DEMO_DIR / "sosp-2025.md", stdout=self.stdout)
+        # After the catalogue, so the term's talks link to the SOSP 2025 papers.
+        call_command("import_schedule", DEMO_DIR / "schedule-2025-fall.md", stdout=self.stdout)
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=DEMO_USERNAME, defaults={"email": "organiser@example.org"}

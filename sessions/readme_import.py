@@ -1,0 +1,434 @@
+"""Import a term from the group's README (see sessions/readme_format.py) into the database.
+
+What the file says wins; what it leaves out is kept: an empty slides line does not delete an
+uploaded deck, a topic without a presenters line keeps its sign-ups, a session the file does
+not list stays. A presenters line is the talk's whole list (others are removed), because a new
+lead must replace the old one. Everything happens in one transaction; a dry run rolls it back
+and reports what it would have done. Importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+
+from papers.identifiers import parse_arxiv_id, parse_doi
+from papers.models import Paper, PaperLink, Proceedings, Venue
+from papers.services import find_paper
+from sessions.caching import bump_schedule_version
+from sessions.models import Person, Presenter, Session, Talk, Term
+from sessions.readme_format import (
+    FormatWarning,
+    ParsedSchedule,
+    ParsedSession,
+    ParsedTalk,
+    ScheduleFormatError,
+    parse_schedule,
+    parse_venue_label,
+    roman,
+)
+
+KINDS = ("terms", "sessions", "talks", "people", "presenters", "papers")
+
+
+class ScheduleImportError(ScheduleFormatError):
+    """The file reads, but cannot be applied to this database (nothing was changed)."""
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    def __str__(self) -> str:
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return text + (f", {self.removed} removed" if self.removed else "")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row the import creates, updates or removes: what a preview lists."""
+
+    kind: str  # one of KINDS
+    action: str  # "created", "updated", "removed"
+    label: str
+    line: int = 0
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportResult:
+    term: Term
+    dry_run: bool
+    schedule: ParsedSchedule
+    counts: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
+    warnings: list[FormatWarning] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def created(self, kind: str) -> int:
+        return self.counts[kind].created
+
+    def updated(self, kind: str) -> int:
+        return self.counts[kind].updated
+
+    def unchanged(self, kind: str) -> int:
+        return self.counts[kind].unchanged
+
+    def summary(self) -> str:
+        head = f"Term {self.term.name}" + (" (dry run: nothing saved)" if self.dry_run else "")
+        lines = [head]
+        for kind in KINDS[1:]:
+            lines.append(f"  {kind:<11}{self.counts[kind]}")
+        if self.schedule.repaired_lines:
+            lines.append(f"  repaired {self.schedule.repaired_lines} mis-encoded line(s)")
+        return "\n".join(lines)
+
+
+def import_schedule(
+    text: str, *, term_name: str | None = None, base_url: str = "", dry_run: bool = False
+) -> ImportResult:
+    """Read a schedule README and apply it in one transaction (rolled back when dry_run).
+
+    Raises ScheduleFormatError (or its ScheduleImportError) with a line number for input that
+    cannot be imported; then nothing has changed.
+    """
+    parsed = parse_schedule(text, term_name=term_name, base_url=base_url)
+    with transaction.atomic():
+        importer = _Importer(parsed, dry_run)
+        result = importer.run()
+        if dry_run:
+            transaction.set_rollback(True)
+        elif result.changed:
+            bump_schedule_version()
+    if dry_run and importer.term_created:
+        # The row was rolled back; an unsaved Term still carries the name for a preview.
+        result.term.pk = None
+    return result
+
+
+class _Importer:
+    def __init__(self, parsed: ParsedSchedule, dry_run: bool) -> None:
+        self.parsed = parsed
+        self.term_created = False
+        self.result = ImportResult(
+            term=Term(name=parsed.term_name),
+            dry_run=dry_run,
+            schedule=parsed,
+            warnings=list(parsed.warnings),
+        )
+        self.people: dict[str, Person] = {}
+        self.people_seen: set[int] = set()
+        self.papers_seen: set[int] = set()
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def count(self, kind: str, action: str, label: str, line: int = 0, fields=()) -> None:
+        tally = self.result.counts[kind]
+        setattr(tally, action, getattr(tally, action) + 1)
+        if action != "unchanged":
+            self.result.changes.append(Change(kind, action, label, line, tuple(fields)))
+
+    def warn(self, line: int, message: str) -> None:
+        self.result.warnings.append(FormatWarning(line, message))
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def run(self) -> ImportResult:
+        parsed = self.parsed
+        term = self._term()
+        self.result.term = term
+        sessions = sorted(parsed.sessions, key=lambda s: s.date)
+        existing = {
+            session.date: session
+            for session in Session.objects.select_related("term").filter(
+                date__in=[s.date for s in sessions]
+            )
+        }
+        self._load_people(sessions)
+        for parsed_session in sessions:
+            self._session(term, parsed_session, existing.get(parsed_session.date))
+        self.result.warnings.sort(key=lambda w: w.line)
+        return self.result
+
+    def _term(self) -> Term:
+        parsed = self.parsed
+        slug = slugify(parsed.term_name)[:100]
+        if not slug:
+            raise ScheduleImportError(
+                parsed.line, f"the term name {parsed.term_name!r} gives no usable address (slug)"
+            )
+        term = (
+            Term.objects.filter(slug=slug).first()
+            or Term.objects.filter(name__iexact=parsed.term_name).first()
+        )
+        dates = [session.date for session in parsed.sessions]
+        if term is None:
+            term = Term.objects.create(
+                name=parsed.term_name,
+                slug=slug,
+                requirements=parsed.requirements,
+                other_information=parsed.other_information,
+                start_date=min(dates) if dates else None,
+                end_date=max(dates) if dates else None,
+            )
+            self.term_created = True
+            self.count("terms", "created", term.name, parsed.line)
+            return term
+        desired = {}
+        if parsed.requirements:
+            desired["requirements"] = parsed.requirements
+        if parsed.other_information:
+            desired["other_information"] = parsed.other_information
+        if dates:
+            start = min([d for d in (term.start_date, min(dates)) if d is not None])
+            end = max([d for d in (term.end_date, max(dates)) if d is not None])
+            desired["start_date"], desired["end_date"] = start, end
+        self._apply(term, desired, "terms", term.name, parsed.line)
+        return term
+
+    def _apply(self, obj, desired: dict, kind: str, label: str, line: int) -> bool:
+        """Set the fields that differ, save them, and count the row."""
+        changed = [name for name, value in desired.items() if getattr(obj, name) != value]
+        if not changed:
+            self.count(kind, "unchanged", label, line)
+            return False
+        for name in changed:
+            setattr(obj, name, desired[name])
+        obj.save(update_fields=[*changed, "updated_at"])
+        self.count(kind, "updated", label, line, changed)
+        return True
+
+    # -- people --------------------------------------------------------------------------------
+
+    def _load_people(self, sessions: list[ParsedSession]) -> None:
+        names = {
+            presenter.name.lower()
+            for session in sessions
+            for talk in session.talks
+            for presenter in talk.presenters or []
+        }
+        if not names:
+            return
+        # Names match case-insensitively; of two people with one name, the older row wins.
+        rows = Person.objects.annotate(key=Lower("name")).filter(key__in=names).order_by("id")
+        for person in rows:
+            self.people.setdefault(person.name.lower(), person)
+
+    def _person(self, name: str, affiliation: str, line: int) -> Person:
+        key = name.lower()
+        person = self.people.get(key)
+        if person is None:
+            person = Person.objects.create(name=name, affiliation=affiliation)
+            self.people[key] = person
+            self.people_seen.add(person.pk)
+            self.count("people", "created", str(person), line)
+            return person
+        if affiliation and person.affiliation != affiliation:
+            person.affiliation = affiliation
+            person.save(update_fields=["affiliation", "updated_at"])
+            self.count("people", "updated", str(person), line, ["affiliation"])
+        elif person.pk not in self.people_seen:
+            self.count("people", "unchanged", str(person), line)
+        self.people_seen.add(person.pk)
+        return person
+
+    # -- sessions and talks ----------------------------------------------------------------------
+
+    def _session(self, term: Term, parsed: ParsedSession, session: Session | None) -> None:
+        label = f"{parsed.date.isoformat()}" + (f" {parsed.title}" if parsed.title else "")
+        if session is None:
+            session = Session.objects.create(
+                term=term, date=parsed.date, kind=parsed.kind, title=parsed.title
+            )
+            self.count("sessions", "created", label, parsed.line)
+            existing_talks: dict[int, Talk] = {}
+        else:
+            if session.term_id != term.pk:
+                raise ScheduleImportError(
+                    parsed.line,
+                    f"{parsed.date.isoformat()} is already a session of the term "
+                    f"'{session.term.name}'; move or delete it there first",
+                )
+            desired = {}
+            # A regular session without a title is what the file says when it says nothing.
+            if parsed.kind != Session.Kind.REGULAR or parsed.title:
+                desired["kind"] = parsed.kind
+            if parsed.title:
+                desired["title"] = parsed.title
+            self._apply(session, desired, "sessions", label, parsed.line)
+            existing_talks = {
+                talk.position: talk
+                for talk in session.talks.prefetch_related("presenters__person").select_related(
+                    "paper"
+                )
+            }
+        listed = set()
+        for parsed_talk in parsed.talks:
+            listed.add(parsed_talk.position)
+            self._talk(session, parsed, parsed_talk, existing_talks.get(parsed_talk.position))
+        for position, talk in sorted(existing_talks.items()):
+            if position not in listed:
+                self.warn(
+                    parsed.line,
+                    f"{parsed.date.isoformat()} Topic {roman(position)} "
+                    f"({talk.display_title}) is not in the file; kept",
+                )
+
+    def _talk(
+        self,
+        session: Session,
+        parsed_session: ParsedSession,
+        parsed: ParsedTalk,
+        talk: Talk | None,
+    ) -> None:
+        label = f"{parsed_session.date.isoformat()} Topic {roman(parsed.position)}"
+        paper = self._paper(parsed, parsed_session) if parsed.title or parsed.url else None
+        desired: dict = {}
+        if paper is not None:
+            desired["paper"] = paper
+            # The talk keeps its own title only where it differs from the catalogue's.
+            desired["title"] = "" if parsed.title == paper.title else parsed.title
+        elif parsed.title:
+            desired["paper"] = None
+            desired["title"] = parsed.title
+        for name in ("url", "venue_label", "slides_url", "video_url", "summary_url"):
+            value = getattr(parsed, name)
+            if value:
+                desired[name] = value
+        label = f"{label} · {parsed.title or (paper.title if paper else '(open)')}"
+        if talk is None:
+            talk = Talk.objects.create(session=session, position=parsed.position, **desired)
+            self.count("talks", "created", label, parsed.line)
+            rows: list[Presenter] = []
+        else:
+            self._apply(talk, desired, "talks", label, parsed.line)
+            rows = list(talk.presenters.all())
+        if parsed.presenters is not None:
+            self._presenters(talk, parsed, label, rows)
+
+    def _presenters(
+        self, talk: Talk, parsed: ParsedTalk, label: str, rows: list[Presenter]
+    ) -> None:
+        existing = {row.person_id: row for row in rows}
+        desired = []
+        for position, entry in enumerate(parsed.presenters or []):
+            person = self._person(entry.name, entry.affiliation, parsed.line)
+            desired.append((person, entry.role, position))
+        wanted = {person.pk for person, _, _ in desired}
+        for person_id, row in existing.items():
+            if person_id not in wanted:
+                row.delete()
+                self.count("presenters", "removed", f"{label}: {row.person.name}", parsed.line)
+        # Demotions first: the database allows one lead per talk at every moment.
+        ordered = sorted(desired, key=lambda item: item[1] == Presenter.Role.LEAD)
+        for person, role, position in ordered:
+            row = existing.get(person.pk)
+            who = f"{label}: {person.name} ({role})"
+            if row is None:
+                Presenter.objects.create(
+                    talk=talk, person=person, role=role, position=position, confirmed=True
+                )
+                self.count("presenters", "created", who, parsed.line)
+            else:
+                self._apply(
+                    row,
+                    {"role": role, "position": position, "confirmed": True},
+                    "presenters",
+                    who,
+                    parsed.line,
+                )
+
+    # -- papers --------------------------------------------------------------------------------
+
+    def _paper(self, parsed: ParsedTalk, session: ParsedSession) -> Paper | None:
+        arxiv = parse_arxiv_id(parsed.url) if parsed.url else None
+        doi = parse_doi(parsed.url) if parsed.url else None
+        paper = find_paper(arxiv_id=arxiv.id if arxiv else "", doi=doi or "", title=parsed.title)
+        if paper is not None:
+            self._fill_identifiers(paper, arxiv, doi, parsed)
+            return paper
+        if not parsed.names_paper:
+            return None  # a plain title the catalogue does not know: a free topic
+        if not parsed.title:
+            self.warn(parsed.line, "a paper link without a title; no paper created")
+            return None
+        paper = Paper(
+            title=parsed.title,
+            proceedings=self._proceedings(parsed.venue_label, arxiv, session.date),
+            arxiv_id=arxiv.id if arxiv else "",
+            arxiv_version=arxiv.version if arxiv else None,
+            doi=doi or "",
+        )
+        paper.save()
+        if parsed.url and not arxiv and not doi:
+            kind = (
+                PaperLink.Kind.CODE if "github.com/" in parsed.url.lower() else PaperLink.Kind.PAPER
+            )
+            PaperLink.objects.create(paper=paper, kind=kind, url=parsed.url)
+        self.papers_seen.add(paper.pk)
+        self.count("papers", "created", paper.title, parsed.line)
+        return paper
+
+    def _fill_identifiers(self, paper: Paper, arxiv, doi: str | None, parsed: ParsedTalk) -> None:
+        """Give a catalogue paper the arXiv id or DOI it lacked, unless another paper has it."""
+        changed = []
+        if arxiv and not paper.arxiv_id:
+            if Paper.objects.filter(arxiv_id=arxiv.id).exclude(pk=paper.pk).exists():
+                self.warn(parsed.line, f"arXiv {arxiv.id} belongs to another catalogue paper")
+            else:
+                paper.arxiv_id = arxiv.id
+                changed.append("arxiv_id")
+                if arxiv.version and not paper.arxiv_version:
+                    paper.arxiv_version = arxiv.version
+                    changed.append("arxiv_version")
+        if doi and not paper.doi:
+            if Paper.objects.filter(doi=doi).exclude(pk=paper.pk).exists():
+                self.warn(parsed.line, f"DOI {doi} belongs to another catalogue paper")
+            else:
+                paper.doi = doi
+                changed.append("doi")
+        if changed:
+            paper.save(update_fields=[*changed, "updated_at"])
+            self.count("papers", "updated", paper.title, parsed.line, changed)
+        elif paper.pk not in self.papers_seen:
+            self.count("papers", "unchanged", paper.title, parsed.line)
+        self.papers_seen.add(paper.pk)
+
+    def _proceedings(self, label: str, arxiv, date: datetime.date) -> Proceedings | None:
+        """[SOSP'25] → SOSP 2025; [arXiv] → the arXiv preprint server, in the id's year."""
+        if not label:
+            return None
+        name, year = parse_venue_label(label)
+        is_arxiv = name.lower() == "arxiv"
+        if is_arxiv:
+            name = "arXiv"
+            year = year or _arxiv_year(arxiv) or date.year
+        if year is None:
+            return None
+        venue = Venue.objects.filter(name__iexact=name).first()
+        if venue is None:
+            kind = Venue.Kind.PREPRINT if is_arxiv else Venue.Kind.CONFERENCE
+            venue = Venue.objects.create(name=name, kind=kind)
+        proceedings, _ = Proceedings.objects.get_or_create(venue=venue, year=year)
+        return proceedings
+
+
+def _arxiv_year(arxiv) -> int | None:
+    """2412.03131 → 2024; cs/0112017 → 2001."""
+    if arxiv is None:
+        return None
+    digits = arxiv.id.split("/")[-1][:2]
+    if not digits.isdigit():
+        return None
+    yy = int(digits)
+    return (1900 if yy >= 91 else 2000) + yy

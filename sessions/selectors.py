@@ -1,0 +1,236 @@
+"""Read-side queries of the public schedule: each fetches what a page shows in a fixed few queries.
+
+Filtering happens in Python on a term's prefetched sessions (a term is a few dozen talks), so
+the filter choices and the filtered list come from the same handful of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from papers.models import Paper
+from sessions.models import Person, Presenter, Session, Talk, Term
+from sessions.readme_format import venue_name
+
+WHEN_UPCOMING = "upcoming"
+WHEN_PAST = "past"
+WHEN_CHOICES = [("", "All sessions"), (WHEN_UPCOMING, "Upcoming"), (WHEN_PAST, "Past")]
+
+
+def presenters_queryset() -> QuerySet[Presenter]:
+    return Presenter.objects.select_related("person").order_by("position", "id")
+
+
+def talks_queryset() -> QuerySet[Talk]:
+    """Talks with what schedule/partials/talk.html reads: paper, venue, presenters, persons."""
+    return (
+        Talk.objects.select_related("paper__proceedings__venue")
+        .prefetch_related(Prefetch("presenters", queryset=presenters_queryset()))
+        .order_by("position")
+    )
+
+
+def sessions_queryset() -> QuerySet[Session]:
+    return Session.objects.prefetch_related(Prefetch("talks", queryset=talks_queryset()))
+
+
+def all_terms() -> list[Term]:
+    """Every term, newest first, for the term switcher (one query)."""
+    return list(
+        Term.objects.only("id", "name", "slug", "start_date", "end_date").order_by(
+            "-start_date", "-id"
+        )
+    )
+
+
+def current_term(terms: list[Term], today: datetime.date) -> Term | None:
+    """The term running today; else the next to start; else the one that ended last."""
+    dated = [term for term in terms if term.start_date and term.end_date]
+    running = [term for term in dated if term.start_date <= today <= term.end_date]
+    if running:
+        return max(running, key=lambda term: term.start_date)
+    coming = [term for term in dated if term.start_date > today]
+    if coming:
+        return min(coming, key=lambda term: term.start_date)
+    if dated:
+        return max(dated, key=lambda term: (term.end_date, term.pk))
+    return terms[0] if terms else None
+
+
+def talk_venue(talk: Talk) -> str:
+    """The venue tag as the group writes it: the talk's own label, else the paper's."""
+    if talk.venue_label:
+        return talk.venue_label
+    return talk.paper.venue_label if talk.paper_id else ""
+
+
+@dataclass
+class Filters:
+    presenter: Person | None = None
+    venue: str = ""
+    when: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.presenter or self.venue or self.when)
+
+
+@dataclass
+class ScheduleView:
+    """A term's sessions, split the way the page shows them, with the filter choices."""
+
+    term: Term
+    today: datetime.date
+    filters: Filters
+    next_session: Session | None
+    upcoming: list[Session]
+    past: list[Session]
+    people: list[Person]
+    venues: list[str]
+    total_sessions: int
+
+    @property
+    def shown(self) -> int:
+        return (1 if self.next_session else 0) + len(self.upcoming) + len(self.past)
+
+
+def term_sessions(term: Term) -> list[Session]:
+    """A term's sessions with talks, papers and presenters: three queries."""
+    return list(sessions_queryset().filter(term=term).order_by("date"))
+
+
+def parse_filters(params, people: list[Person], venues: list[str]) -> Filters:
+    """The filters in a query string; a value that names nothing is reported, not applied."""
+    filters = Filters()
+    presenter = (params.get("presenter") or "").strip()
+    if presenter:
+        by_id = {str(person.pk): person for person in people}
+        filters.presenter = by_id.get(presenter)
+        if filters.presenter is None:
+            filters.problems.append("No presenter of this term matches that filter.")
+    venue = (params.get("venue") or "").strip()
+    if venue:
+        match = next((name for name in venues if name.lower() == venue.lower()), None)
+        if match is None:
+            filters.problems.append(f"No talk of this term is from {venue[:40]!r}.")
+        filters.venue = match or ""
+    when = (params.get("when") or "").strip()
+    if when in (WHEN_UPCOMING, WHEN_PAST):
+        filters.when = when
+    elif when:
+        filters.problems.append("Show “upcoming” or “past” sessions, or all of them.")
+    return filters
+
+
+def schedule_view(term: Term, params, today: datetime.date) -> ScheduleView:
+    sessions = term_sessions(term)
+    people_by_id: dict[int, Person] = {}
+    venues: set[str] = set()
+    for session in sessions:
+        for talk in session.talks.all():
+            for presenter in talk.presenters.all():
+                people_by_id.setdefault(presenter.person_id, presenter.person)
+            name = venue_name(talk_venue(talk))
+            if name:
+                venues.add(name)
+    people = sorted(people_by_id.values(), key=lambda person: person.name.lower())
+    venue_list = sorted(venues, key=str.lower)
+    filters = parse_filters(params, people, venue_list)
+
+    shown: list[Session] = []
+    for session in sessions:
+        talks = list(session.talks.all())
+        if filters.presenter is not None:
+            talks = [
+                talk
+                for talk in talks
+                if any(p.person_id == filters.presenter.pk for p in talk.presenters.all())
+            ]
+        if filters.venue:
+            talks = [talk for talk in talks if venue_name(talk_venue(talk)) == filters.venue]
+        if (filters.presenter or filters.venue) and not talks:
+            continue
+        upcoming = session.date >= today
+        if (filters.when == WHEN_UPCOMING and not upcoming) or (
+            filters.when == WHEN_PAST and upcoming
+        ):
+            continue
+        session.shown_talks = talks
+        shown.append(session)
+
+    upcoming = [session for session in shown if session.date >= today]
+    past = sorted((s for s in shown if s.date < today), key=lambda s: s.date, reverse=True)
+    next_session = next((s for s in upcoming if s.kind != Session.Kind.CANCELLED), None)
+    if next_session is not None:
+        upcoming.remove(next_session)
+    return ScheduleView(
+        term=term,
+        today=today,
+        filters=filters,
+        next_session=next_session,
+        upcoming=upcoming,
+        past=past,
+        people=people,
+        venues=venue_list,
+        total_sessions=len(sessions),
+    )
+
+
+@dataclass
+class SessionPage:
+    session: Session
+    previous: Session | None
+    following: Session | None
+
+
+def session_page(date: datetime.date) -> SessionPage | None:
+    """One session with its talks, and its neighbours for paging: five queries."""
+    session = sessions_queryset().select_related("term").filter(date=date).first()
+    if session is None:
+        return None
+    session.shown_talks = list(session.talks.all())
+    neighbours = Session.objects.only("id", "date", "title", "kind")
+    previous = neighbours.filter(date__lt=date).order_by("-date").first()
+    following = neighbours.filter(date__gt=date).order_by("date").first()
+    return SessionPage(session=session, previous=previous, following=following)
+
+
+def schedule_terms(slug: str | None = None) -> list[Term]:
+    """Terms with all their sessions, talks and presenters (the JSON and iCal): four queries."""
+    terms = Term.objects.order_by("start_date", "id").prefetch_related(
+        Prefetch("sessions", queryset=sessions_queryset().order_by("date"))
+    )
+    if slug is not None:
+        terms = terms.filter(slug=slug)
+    return list(terms)
+
+
+def upcoming_sessions(today: datetime.date, limit: int = 50) -> list[Session]:
+    """The next sessions of any term, soonest first (the feed)."""
+    return list(
+        sessions_queryset().select_related("term").filter(date__gte=today).order_by("date")[:limit]
+    )
+
+
+def paper_talks(paper: Paper) -> list[Talk]:
+    """Where a paper was presented, and by whom: two queries, whatever the number of talks."""
+    return list(
+        Talk.objects.filter(paper=paper)
+        .select_related("session")
+        .prefetch_related(Prefetch("presenters", queryset=presenters_queryset()))
+        .order_by("-session__date", "position")
+    )
+
+
+def talk_link(talk: Talk) -> str:
+    """Where a talk's paper can be read: the link the group gave, else the catalogue's."""
+    if talk.url:
+        return talk.url
+    if not talk.paper_id:
+        return ""
+    paper = talk.paper
+    return paper.arxiv_url or paper.doi_url

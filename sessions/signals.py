@@ -1,0 +1,33 @@
+"""Bump the schedule's version whenever something the public pages show is saved or deleted.
+
+Saves are also seen by the cache key's aggregates (row counts and newest `updated_at`), which
+catch bulk_create and queryset updates that set `updated_at`; deletes only move the version's
+`changed_at`, which is what Last-Modified needs.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from papers.models import Paper
+from sessions.caching import bump_schedule_version
+from sessions.models import Person, Presenter, Session, Talk, Term
+
+_SCHEDULE_MODELS = (Term, Session, Talk, Presenter, Person)
+
+
+def _changed(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata: the fixture's own rows, not an edit
+    bump_schedule_version()
+
+
+def connect() -> None:
+    for model in _SCHEDULE_MODELS:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"schedule-save-{model.__name__}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"schedule-delete-{model.__name__}"
+        )
+    # A paper's edits show through the aggregate (papers on the schedule); a deleted paper
+    # leaves its talks with SET NULL, which no timestamp records.
+    post_delete.connect(_changed, sender=Paper, dispatch_uid="schedule-delete-Paper")
