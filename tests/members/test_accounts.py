@@ -344,3 +344,25 @@ def test_a_member_cannot_be_linked_as_a_guest(client, organiser, member, other_m
     assert b"Select a valid choice" in response.content
     taken.refresh_from_db()
     assert taken.user == other_member
+
+
+def test_people_page_query_count_is_constant(client, organiser, django_assert_max_num_queries):
+    client.force_login(organiser)
+
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            made.append(factories.PersonFactory())
+            talk = make_talk(days=-7 * len(made))
+            factories.PresenterFactory(talk=talk, person=made[-1])
+            person_of(factories.UserFactory())
+
+    add(2)
+    with django_assert_max_num_queries(8) as small:
+        page = client.get(reverse("people"))
+    assert page.content.count(b'name="guest"') == 2
+    add(15)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(reverse("people"))
+    assert page.content.count(b'name="guest"') == 17
