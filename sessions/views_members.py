@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from accounts.services import person_for
 from readinggroup.roles import is_organiser
 from sessions import signups, slides
 from sessions.models import Person, Presenter, Session, Talk
+from sessions.selectors import talks_queryset
 
 SEARCH_LIMIT = 10
 
@@ -34,11 +35,7 @@ SEARCH_LIMIT = 10
 
 def talk_for_display(pk: int) -> Talk:
     """A talk with what schedule/partials/talk.html shows, fetched in a fixed few queries."""
-    presenters = Presenter.objects.select_related("person").order_by("position", "id")
-    talks = Talk.objects.select_related("session", "paper__proceedings__venue").prefetch_related(
-        Prefetch("presenters", queryset=presenters)
-    )
-    return get_object_or_404(talks, pk=pk)
+    return get_object_or_404(talks_queryset().select_related("session"), pk=pk)
 
 
 def _safe_next(request: HttpRequest, candidate: str) -> str:
