@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import person_for
 from readinggroup.roles import is_organiser
@@ -173,7 +173,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def member_page(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(get_user_model().objects.select_related("person"), username=username)
     try:
@@ -238,7 +238,7 @@ def _search(q: str) -> list:
 
 
 @login_required
-@require_GET
+@require_safe
 def talk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     talk = talk_for_display(pk)
     _require_lead_or_organiser(request, talk)
@@ -355,7 +355,7 @@ def talk_links(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_edit_url(talk))
 
 
-@require_GET
+@require_safe
 def talk_slides(request: HttpRequest, pk: int) -> FileResponse:
     """Anyone may download a talk's slides; served as a PDF attachment, never sniffed."""
     talk = get_object_or_404(Talk, pk=pk)
