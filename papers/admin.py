@@ -1,0 +1,168 @@
+"""The catalogue in the Django admin: organisers edit venues, proceedings, topics and papers here.
+
+Organisers (the "Organisers" group) get the catalogue's permissions from these classes; the
+admin site itself still asks for `is_staff` to let anyone in.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django.http import HttpRequest
+
+from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
+from readinggroup.roles import is_organiser
+
+# Fields that, once edited by hand, an arXiv fetch or a list import leaves alone.
+LOCKABLE_FIELDS = ("title", "authors", "affiliations", "system_name", "abstract", "notes")
+
+
+class OrganiserPermissions:
+    """Organisers may view, add, change and delete catalogue rows, besides Django's own perms."""
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_organiser(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return is_organiser(request.user) or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_organiser(request.user) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_organiser(request.user) or super().has_delete_permission(request, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_organiser(request.user) or super().has_module_permission(request)
+
+
+@admin.register(Venue)
+class VenueAdmin(OrganiserPermissions, admin.ModelAdmin):
+    list_display = ["name", "full_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "full_name"]
+
+
+class AcronymInline(OrganiserPermissions, admin.TabularInline):
+    model = Acronym
+    extra = 0
+
+
+@admin.register(Proceedings)
+class ProceedingsAdmin(OrganiserPermissions, admin.ModelAdmin):
+    list_display = ["__str__", "venue", "year", "accepted", "submitted", "paper_count"]
+    list_filter = ["venue", "year"]
+    search_fields = ["venue__name"]
+    list_select_related = ["venue"]
+    inlines = [AcronymInline]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(paper_count=Count("papers"))
+
+    @admin.display(description="papers", ordering="paper_count")
+    def paper_count(self, obj: Proceedings) -> int:
+        return obj.paper_count
+
+
+@admin.register(Topic)
+class TopicAdmin(OrganiserPermissions, admin.ModelAdmin):
+    list_display = ["__str__", "name", "parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "parent__name"]
+    list_select_related = ["parent__parent"]
+    autocomplete_fields = ["parent"]
+
+
+class PaperLinkInline(OrganiserPermissions, admin.TabularInline):
+    model = PaperLink
+    extra = 1
+    fields = ["position", "kind", "label", "url"]
+
+
+class AreaFilter(admin.SimpleListFilter):
+    """Papers of an area, its subtopics included (the topics filter alone lists every node)."""
+
+    title = "area"
+    parameter_name = "area"
+
+    def lookups(self, request, model_admin):
+        return [(t.pk, t.name) for t in Topic.objects.filter(parent__isnull=True).order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        from papers.selectors import topic_and_descendants
+
+        ids = topic_and_descendants(int(self.value()))
+        through = Paper.topics.through.objects.filter(topic_id__in=ids)
+        return queryset.filter(pk__in=through.values("paper_id"))
+
+
+@admin.register(Paper)
+class PaperAdmin(OrganiserPermissions, admin.ModelAdmin):
+    list_display = ["title", "venue_label", "system_name", "arxiv_id", "doi", "fetch_status"]
+    list_filter = ["proceedings", AreaFilter, "fetch_status"]
+    search_fields = ["title", "system_name", "affiliations", "arxiv_id", "doi", "notes"]
+    list_select_related = ["proceedings__venue"]
+    autocomplete_fields = ["topics"]
+    inlines = [PaperLinkInline]
+    readonly_fields = [
+        "normalized_title",
+        "fetch_status",
+        "fetch_error",
+        "fetch_attempts",
+        "fetched_at",
+        "arxiv_published",
+        "arxiv_updated",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "authors", "affiliations", "system_name"]}),
+        ("Where it sits", {"fields": ["proceedings", "position", "topics"]}),
+        ("Identifiers", {"fields": ["arxiv_id", "arxiv_version", "doi"]}),
+        ("Text", {"fields": ["abstract", "notes"]}),
+        (
+            "arXiv metadata",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "fetch_status",
+                    "fetch_error",
+                    "fetch_attempts",
+                    "fetched_at",
+                    "arxiv_published",
+                    "arxiv_updated",
+                    "arxiv_primary_category",
+                    "arxiv_categories",
+                    "arxiv_journal_ref",
+                    "arxiv_comment",
+                    "locked_fields",
+                ],
+            },
+        ),
+        (
+            "Record",
+            {"classes": ["collapse"], "fields": ["normalized_title", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description="venue", ordering="proceedings")
+    def venue_label(self, obj: Paper) -> str:
+        return obj.venue_label
+
+    def save_model(self, request: HttpRequest, obj: Paper, form, change: bool) -> None:
+        # A hand edit wins over the next arXiv fetch or list import: remember what was edited.
+        if change:
+            edited = [name for name in LOCKABLE_FIELDS if name in form.changed_data]
+            if edited:
+                obj.locked_fields = sorted({*(obj.locked_fields or []), *edited})
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Acronym)
+class AcronymAdmin(OrganiserPermissions, admin.ModelAdmin):
+    list_display = ["short", "expansion", "proceedings"]
+    list_filter = ["proceedings"]
+    search_fields = ["short", "expansion"]
+    list_select_related = ["proceedings__venue"]

@@ -1,0 +1,154 @@
+"""Read-side queries of the catalogue: search, filters, a proceedings laid out like its list.
+
+Every function returns querysets or plain data fetched with a fixed number of queries, so the
+pages and the API that use them keep the same query count at any size of catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+
+from papers.catalogue_import import outline
+from papers.identifiers import normalize_title
+from papers.models import Paper, PaperLink, Proceedings, Topic
+
+# Papers without proceedings but with an arXiv id are shown (and filtered) as "arXiv".
+ARXIV = "arXiv"
+
+
+def search_papers(
+    q: str = "", venue: str = "", year: int | None = None, topic: Topic | int | None = None
+) -> QuerySet[Paper]:
+    """Papers matching a free-text query and filters, newest proceedings first, in list order.
+
+    `q`: every word must appear in the title, authors, affiliations, system name or notes.
+    `venue`: a venue name, any case ("sosp"); "arxiv" also finds preprints without proceedings.
+    `topic`: a Topic or its id; papers of its subtopics count too.
+    """
+    papers = Paper.objects.select_related("proceedings__venue")
+    for word in (q or "").split():
+        match = (
+            Q(title__icontains=word)
+            | Q(authors__icontains=word)
+            | Q(affiliations__icontains=word)
+            | Q(system_name__icontains=word)
+            | Q(notes__icontains=word)
+        )
+        # Punctuation-insensitive on titles: "in-context" finds "In context".
+        normalized = normalize_title(word)
+        if normalized:
+            match |= Q(normalized_title__contains=normalized)
+        papers = papers.filter(match)
+    venue = (venue or "").strip()
+    if venue:
+        by_venue = Q(proceedings__venue__name__iexact=venue)
+        if venue.lower() == ARXIV.lower():
+            by_venue |= Q(proceedings__isnull=True) & ~Q(arxiv_id="")
+        papers = papers.filter(by_venue)
+    if year is not None:
+        papers = papers.filter(proceedings__year=year)
+    if topic is not None:
+        topic_ids = topic_and_descendants(topic.pk if isinstance(topic, Topic) else int(topic))
+        # A subquery rather than a join, so a paper in two matching topics is listed once.
+        through = Paper.topics.through.objects.filter(topic_id__in=topic_ids)
+        papers = papers.filter(pk__in=through.values("paper_id"))
+    return papers.order_by(
+        F("proceedings__year").desc(nulls_last=True),
+        "proceedings__venue__name",
+        "position",
+        "title",
+        "pk",
+    )
+
+
+def topic_and_descendants(topic_id: int) -> list[int]:
+    """The topic's id and those of every topic below it (one query over the taxonomy)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = [], [topic_id]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def _safe_links() -> QuerySet[PaperLink]:
+    """Links in list order, each with `href`: its URL when it is safe to link (http, https),
+    else "" — a relative link of the source list or anything a person typed in the admin."""
+    safe = Q(url__istartswith="https://") | Q(url__istartswith="http://")
+    return PaperLink.objects.annotate(
+        href=Case(When(safe, then=F("url")), default=Value(""), output_field=CharField())
+    ).order_by("position", "pk")
+
+
+def with_details(papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    """Prefetch what a paper listing shows: topics (with their area) and links."""
+    return papers.prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.select_related("parent__parent")),
+        Prefetch("links", queryset=_safe_links()),
+    )
+
+
+def paper_detail(pk: int) -> Paper | None:
+    return with_details(Paper.objects.select_related("proceedings__venue")).filter(pk=pk).first()
+
+
+@dataclass
+class FilterChoices:
+    venues: list[str]
+    years: list[int]
+    topics: list[tuple[int, str]]  # (id, "Area / Subtopic"), areas first then their children
+    proceedings: list[Proceedings]  # with .paper_count
+
+
+def filter_choices() -> FilterChoices:
+    """What the catalogue's filters offer: three queries, whatever the catalogue holds."""
+    proceedings = list(
+        Proceedings.objects.select_related("venue")
+        .annotate(paper_count=Count("papers"))
+        .order_by("-year", "venue__name")
+    )
+    venues = sorted({p.venue.name for p in proceedings}, key=str.lower)
+    preprints = Paper.objects.filter(proceedings__isnull=True).exclude(arxiv_id="")
+    if ARXIV.lower() not in {v.lower() for v in venues} and preprints.exists():
+        venues.append(ARXIV)
+    years = sorted({p.year for p in proceedings}, reverse=True)
+    return FilterChoices(
+        venues=venues, years=years, topics=topic_choices(), proceedings=proceedings
+    )
+
+
+def topic_choices() -> list[tuple[int, str]]:
+    """Every topic as (id, path label), each area followed by its subtopics, by name."""
+    topics = list(Topic.objects.all())
+    children: dict[int | None, list[Topic]] = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+    choices: list[tuple[int, str]] = []
+
+    def walk(parent_id: int | None, prefix: str) -> None:
+        for topic in sorted(children.get(parent_id, []), key=lambda t: t.name.lower()):
+            label = f"{prefix}{topic.name}"
+            choices.append((topic.pk, label))
+            walk(topic.pk, f"{label} / ")
+
+    walk(None, "")
+    return choices
+
+
+def get_proceedings(venue: str, year: int) -> Proceedings | None:
+    return (
+        Proceedings.objects.select_related("venue")
+        .filter(venue__name__iexact=venue, year=year)
+        .first()
+    )
+
+
+def proceedings_outline(proceedings: Proceedings) -> list[tuple[str, list[tuple[str, list]]]]:
+    """The proceedings' papers grouped as its list has them: [(area, [(subtopic, papers)])]."""
+    papers = Paper.objects.filter(proceedings=proceedings).order_by("position", "title", "pk")
+    return outline(with_details(papers))

@@ -1,0 +1,125 @@
+"""Public pages of the catalogue: the searchable list, a proceedings, a paper."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from papers import selectors
+from papers.models import Topic
+
+PAGE_SIZE = 25
+
+
+class PaperFilterForm(forms.Form):
+    """The catalogue's search box and filters; an invalid value is reported and ignored."""
+
+    q = forms.CharField(required=False, max_length=200, strip=True)
+    venue = forms.CharField(required=False, max_length=50)
+    year = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    topic = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, choices: selectors.FilterChoices) -> None:
+        super().__init__(data)
+        self.choices = choices
+        self.fields["year"].choices = [("", "Any year")] + [(y, y) for y in choices.years]
+        self.fields["topic"].choices = [("", "Any topic"), *choices.topics]
+
+    def clean_venue(self) -> str:
+        venue = self.cleaned_data["venue"].strip()
+        if not venue:
+            return ""
+        for name in self.choices.venues:
+            if name.lower() == venue.lower():
+                return name
+        raise forms.ValidationError(f"No venue called {venue!r} in the catalogue.")
+
+
+def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # A history restore after a cache miss needs the whole page, not the fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@require_safe
+def paper_list(request: HttpRequest) -> HttpResponse:
+    choices = selectors.filter_choices()
+    form = PaperFilterForm(request.GET, choices)
+    form.is_valid()
+    filters = form.cleaned_data
+    papers = selectors.search_papers(
+        q=filters.get("q", ""),
+        venue=filters.get("venue", ""),
+        year=filters.get("year"),
+        topic=filters.get("topic"),
+    )
+    page = Paginator(selectors.with_details(papers), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "nav": "papers",
+        "form": form,
+        "choices": choices,
+        "filters": filters,
+        "filtered": any(filters.get(name) for name in ("q", "venue", "year", "topic")),
+        "page": page,
+    }
+    template = "papers/paper_list.html"
+    if _wants_fragment(request):
+        template += "#results"
+    return _vary_on_htmx(render(request, template, context))
+
+
+def _topic_chains(topics: list[Topic]) -> list[list[Topic]]:
+    """Each topic as the list of nodes from its area down (parents are select_related)."""
+    chains = []
+    for topic in topics:
+        chain, node = [], topic
+        while node is not None:
+            chain.insert(0, node)
+            node = node.parent
+        chains.append(chain)
+    return sorted(chains, key=lambda chain: [node.name.lower() for node in chain])
+
+
+@require_safe
+def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    paper = selectors.paper_detail(pk)
+    if paper is None:
+        raise Http404("No such paper.")
+    context = {
+        "nav": "papers",
+        "paper": paper,
+        "topic_chains": _topic_chains(list(paper.topics.all())),
+    }
+    return render(request, "papers/paper_detail.html", context)
+
+
+def _safe_url(url: str) -> str:
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+@require_safe
+def proceedings_detail(request: HttpRequest, venue: str, year: int) -> HttpResponse:
+    proceedings = selectors.get_proceedings(venue, year)
+    if proceedings is None:
+        raise Http404("No such proceedings.")
+    if venue != proceedings.venue.name.lower():
+        return redirect(proceedings, permanent=True)
+    outline = selectors.proceedings_outline(proceedings)
+    context = {
+        "nav": "papers",
+        "proceedings": proceedings,
+        "homepage": _safe_url(proceedings.homepage),
+        "paper_lists": [(url, _safe_url(url)) for url in proceedings.paper_list_urls or []],
+        "outline": outline,
+        "paper_count": sum(len(papers) for _, sections in outline for _, papers in sections),
+        "acronyms": list(proceedings.acronyms.order_by("pk")),
+    }
+    return render(request, "papers/proceedings_detail.html", context)
