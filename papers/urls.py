@@ -1,6 +1,6 @@
 from django.urls import path
 
-from papers import api, views
+from papers import api, views, views_arxiv
 
 app_name = "papers"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("papers/<int:pk>/", views.paper_detail, name="detail"),
     path("papers/<str:venue>/<int:year>/", views.proceedings_detail, name="proceedings"),
     path("api/papers.json", api.paper_list, name="api-list"),
+    # arXiv: add a paper by id or link, its fetch status (polled), an organiser's re-fetch.
+    path("papers/add-arxiv/", views_arxiv.add_arxiv, name="add_arxiv"),
+    path("papers/<int:pk>/arxiv-status/", views_arxiv.fetch_status, name="arxiv_status"),
+    path("papers/<int:pk>/arxiv-refetch/", views_arxiv.refetch, name="arxiv_refetch"),
 ]

@@ -1,0 +1,109 @@
+"""Adding a paper from arXiv in the browser, and watching or re-doing its metadata fetch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from papers.models import Paper
+from papers.services import InvalidArxivId, add_paper_from_arxiv, request_fetch
+from readinggroup.roles import is_organiser
+
+STATUS_FRAGMENT = "papers/partials/fetch_status.html"
+_DONE = {Paper.FetchStatus.FETCHED, Paper.FetchStatus.FAILED}
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _status_context(request: HttpRequest, paper: Paper) -> dict:
+    # A fragment swapped into a page keeps that page as where its forms return to.
+    page = request.htmx.current_url_abs_path if request.htmx else None
+    return {
+        "paper": paper,
+        "show_title": request.GET.get("title") == "1" or request.POST.get("title") == "1",
+        "status_next": page or paper.get_absolute_url(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_arxiv(request: HttpRequest) -> HttpResponse:
+    """A member pastes an arXiv id or link; the paper is found or created and fetched."""
+    error = ""
+    text = ""
+    if request.method == "POST":
+        text = request.POST.get("arxiv", "")
+        try:
+            paper = add_paper_from_arxiv(text)
+        except InvalidArxivId as exc:
+            error = str(exc)
+        else:
+            return redirect(f"{reverse('papers:add_arxiv')}?paper={paper.pk}")
+
+    paper = None
+    shown = request.GET.get("paper", "")
+    if shown.isdigit():
+        paper = Paper.objects.filter(pk=int(shown)).exclude(arxiv_id="").first()
+    context = {
+        "nav": "papers",
+        "text": text,
+        "error": error,
+        "paper": paper,
+        "status_next": request.get_full_path(),
+    }
+    return render(request, "papers/add_arxiv.html", context, status=400 if error else 200)
+
+
+def _status_fragment(request: HttpRequest, paper: Paper) -> HttpResponse:
+    context = _status_context(request, paper)
+    response = render(request, STATUS_FRAGMENT, context)
+    if request.htmx and not context["show_title"] and paper.fetch_status in _DONE:
+        # The page around the fragment (the paper page) shows the fields the fetch just
+        # changed: reload it once. It then polls no more, since the status is final.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@never_cache
+@require_GET
+def fetch_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status fragment; while a fetch is queued the fragment polls this view."""
+    return _status_fragment(request, get_object_or_404(Paper, pk=pk))
+
+
+@require_POST
+def refetch(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser asks for the paper's metadata again (hand-edited fields are kept)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_organiser(request.user):
+        raise PermissionDenied("Only organisers can re-fetch arXiv metadata.")
+    paper = get_object_or_404(Paper, pk=pk)
+    if not paper.arxiv_id:
+        messages.error(request, "This paper has no arXiv id to fetch.")
+        return redirect(_safe_next(request, paper.get_absolute_url()))
+    request_fetch([paper.pk])
+    paper.refresh_from_db()
+    if request.htmx:
+        response = _status_fragment(request, paper)
+    else:
+        messages.success(request, f"Fetching arXiv metadata for “{paper.title}”.")
+        response = redirect(_safe_next(request, paper.get_absolute_url()))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
