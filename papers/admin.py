@@ -6,11 +6,12 @@ admin site itself still asks for `is_staff` to let anyone in.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest
 
 from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
+from papers.services import request_fetch
 from readinggroup.roles import is_organiser
 
 # Fields that, once edited by hand, an arXiv fetch or a list import leaves alone.
@@ -150,6 +151,18 @@ class PaperAdmin(OrganiserPermissions, admin.ModelAdmin):
     @admin.display(description="venue", ordering="proceedings")
     def venue_label(self, obj: Paper) -> str:
         return obj.venue_label
+
+    actions = ["fetch_arxiv_metadata"]
+
+    @admin.action(description="Fetch arXiv metadata", permissions=["change"])
+    def fetch_arxiv_metadata(self, request: HttpRequest, queryset) -> None:
+        # Hand-edited (locked) fields stay; `manage.py fetch_arxiv --force` overwrites them.
+        queued = request_fetch(queryset.values_list("pk", flat=True))
+        skipped = queryset.count() - len(queued)
+        message = f"Queued {len(queued)} paper(s) for an arXiv metadata fetch."
+        if skipped:
+            message += f" {skipped} without an arXiv id left out."
+        self.message_user(request, message, messages.SUCCESS if queued else messages.WARNING)
 
     def save_model(self, request: HttpRequest, obj: Paper, form, change: bool) -> None:
         # A hand edit wins over the next arXiv fetch or list import: remember what was edited.

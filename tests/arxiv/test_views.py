@@ -226,3 +226,33 @@ def test_paper_page_shows_status_and_refetch_for_organisers(client, request, who
     assert "arXiv API gave no answer" in html
     has_button = f'action="/papers/{paper.pk}/arxiv-refetch/"' in html
     assert has_button == (who == "organiser")
+
+
+# --- the admin action ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_action_fetches_the_selected_papers(
+    client, organiser, fake_arxiv, django_capture_on_commit_callbacks
+):
+    fake_arxiv.add("2412.03131", title="LeanKV, from arXiv")
+    organiser.is_staff = True
+    organiser.save()
+    with_id = arxiv_paper(fetch_status=Status.FAILED)
+    without = PaperFactory(title="A conference paper")
+    client.force_login(organiser)
+    changelist = reverse("admin:papers_paper_changelist")
+    assert "Fetch arXiv metadata" in client.get(changelist).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist,
+            {"action": "fetch_arxiv_metadata", "_selected_action": [with_id.pk, without.pk]},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "Queued 1 paper(s) for an arXiv metadata fetch. 1 without an arXiv id left out." in html
+    with_id.refresh_from_db()
+    assert (with_id.fetch_status, with_id.title) == (Status.FETCHED, "LeanKV, from arXiv")
+    without.refresh_from_db()
+    assert without.fetch_status == Status.NEVER
