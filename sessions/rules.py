@@ -34,8 +34,14 @@ PAIRED_KINDS = {Session.Kind.REGULAR}
 @dataclass(frozen=True)
 class Problem:
     rule: str
-    message: str
+    message: str  # readable on its own: "Topic II: no lead presenter."
     talk_id: int | None = None
+
+    @property
+    def detail(self) -> str:
+        """The message without its "Topic II: " prefix, for showing under that talk."""
+        head, sep, rest = self.message.partition(": ")
+        return rest[:1].upper() + rest[1:] if sep and head.startswith("Topic ") else self.message
 
 
 @dataclass
@@ -110,6 +116,8 @@ def _pairing_problems(talks: list[Talk]) -> list[Problem]:
         count = "no talks" if not talks else f"{len(talks)} talk" + ("s" * (len(talks) != 1))
         return [Problem(RULE_PAIRING, f"Has {count}; the group pairs {wanted}.")]
     kinds = [talk_kind(t) for t in talks]
+    if all(kind is None for kind in kinds):
+        return [Problem(RULE_PAIRING, f"No papers chosen yet; the group pairs {wanted}.")]
     problems = [
         Problem(RULE_PAIRING, f"{_topic(t)}: no paper chosen yet ({wanted} needed).", t.pk)
         for t, kind in zip(talks, kinds, strict=True)

@@ -107,6 +107,25 @@ def test_a_talk_without_a_paper_is_named(term):
     assert problems[0].message.startswith("Topic II: no paper chosen yet")
 
 
+def test_a_session_without_any_paper_gets_one_message(term):
+    session = factories.SessionFactory(term=term, date=FUTURE)
+    for position in (1, 2):
+        talk = factories.TalkFactory(session=session, position=position, paper=None, venue_label="")
+        factories.PresenterFactory(talk=talk)
+    problems = problems_of(session, term)
+    assert [(p.rule, p.talk_id) for p in problems] == [(RULE_PAIRING, None)]
+    assert problems[0].message.startswith("No papers chosen yet")
+
+
+def test_a_problem_reads_alone_and_under_its_talk(term):
+    session = good_session(term)
+    talk = session.talks.get(position=2)
+    talk.presenters.all().delete()
+    (problem,) = problems_of(session, term)
+    assert problem.message == "Topic II: no lead presenter."
+    assert problem.detail == "No lead presenter."
+
+
 def test_another_venue_is_named(term):
     session = good_session(term)
     talk = session.talks.get(position=1)

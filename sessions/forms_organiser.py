@@ -1,0 +1,332 @@
+"""Forms of the organiser's pages. They parse and validate; sessions.planning decides."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.db.models import Q
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse
+from django.utils.text import slugify
+
+from papers.identifiers import parse_arxiv_id, parse_doi
+from papers.models import Paper
+from papers.services import find_paper
+from sessions.models import Person, Presenter, Session, Talk, Term
+from sessions.planning import MAX_TALKS_PER_SESSION, MAX_WEEKS, WEEKDAYS
+from sessions.readme_format import decode_bytes
+
+README_MAX_BYTES = 1024 * 1024
+
+
+class NoColonMixin:
+    """Labels read "Date", not "Date:" (the labels sit above their fields)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class NewTermForm(NoColonMixin, forms.Form):
+    name = forms.CharField(max_length=100, help_text="As the group says it, e.g. “2026 Spring”.")
+    slug = forms.SlugField(
+        max_length=100,
+        required=False,
+        help_text="Its address, e.g. 2026-spring. Left blank, it is made from the name.",
+    )
+    weekday = forms.TypedChoiceField(
+        choices=list(enumerate(WEEKDAYS)), coerce=int, initial=1, label="Meets every"
+    )
+    start_date = forms.DateField(
+        widget=DateInput(),
+        help_text="The first meeting is the first chosen weekday on or after this date.",
+    )
+    weeks = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_WEEKS,
+        initial=14,
+        help_text=(
+            "Calendar weeks from the first meeting. A skipped date still counts as a week: "
+            "the term ends on the same day and holds one session fewer."
+        ),
+    )
+    start_time = forms.TimeField(required=False, widget=TimeInput(), initial=datetime.time(19, 0))
+    place = forms.CharField(max_length=200, required=False)
+    online_link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    skip_dates = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2026-04-07\n2026-05-05"}),
+        help_text="Meeting dates to leave out (holidays), as YYYY-MM-DD, one a line or "
+        "separated by commas.",
+    )
+    talks_per_session = forms.IntegerField(
+        min_value=1, max_value=MAX_TALKS_PER_SESSION, initial=2, label="Talk slots per session"
+    )
+    minutes = forms.IntegerField(min_value=1, max_value=600, initial=45, label="Minutes per talk")
+
+    def clean_skip_dates(self) -> list[datetime.date]:
+        dates = []
+        bad = []
+        for token in re.split(r"[\s,;]+", self.cleaned_data["skip_dates"].strip()):
+            if not token:
+                continue
+            try:
+                dates.append(datetime.date.fromisoformat(token))
+            except ValueError:
+                bad.append(token)
+        if bad:
+            raise forms.ValidationError(
+                "Not a date (use YYYY-MM-DD): " + ", ".join(f"“{token}”" for token in bad)
+            )
+        return dates
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("name") and not cleaned.get("slug"):
+            cleaned["slug"] = slugify(cleaned["name"])
+            if not cleaned["slug"]:
+                self.add_error("slug", "Give the term an address made of letters and digits.")
+        return cleaned
+
+
+class SessionForm(NoColonMixin, forms.ModelForm):
+    online_link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Session
+        fields = ["date", "kind", "title", "start_time", "place", "online_link"]
+        widgets = {"date": DateInput(), "start_time": TimeInput()}
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        other = (
+            Session.objects.filter(date=date).exclude(pk=self.instance.pk).select_related("term")
+        )
+        clash = other.first()
+        if clash is not None:
+            raise forms.ValidationError(
+                f"{date.isoformat()} already holds a session ({clash.term.name}); one a day."
+            )
+        return date
+
+    def validate_unique(self) -> None:
+        # clean_date gives the clearer message for the one unique field.
+        pass
+
+
+class PaperField(forms.CharField):
+    """A catalogue paper named by arXiv id or URL, DOI or URL, or its exact title."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Paper):
+            return value.title
+        if isinstance(value, int):
+            paper = Paper.objects.filter(pk=value).only("title").first()
+            return paper.title if paper else ""
+        return value
+
+    def clean(self, value) -> Paper | None:
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        arxiv = parse_arxiv_id(text)
+        paper = find_paper(
+            arxiv_id=arxiv.id if arxiv else "", doi=parse_doi(text) or "", title=text
+        )
+        if paper is None:
+            raise forms.ValidationError(
+                f"No catalogue paper matches “{text}”. Give its arXiv id, DOI or exact title, "
+                "or leave this empty and write the talk's title."
+            )
+        return paper
+
+
+class TalkForm(NoColonMixin, forms.ModelForm):
+    paper = PaperField(
+        required=False,
+        max_length=500,
+        help_text="arXiv id, DOI or exact title from the catalogue.",
+    )
+    url = forms.URLField(max_length=1000, required=False, assume_scheme="https", label="Paper link")
+
+    class Meta:
+        model = Talk
+        fields = [
+            "title",
+            "paper",
+            "venue_label",
+            "minutes",
+            "url",
+            "slides_url",
+            "video_url",
+            "summary_url",
+        ]
+        labels = {
+            "url": "Paper link",
+            "title": "Title (if not the paper's)",
+            "slides_url": "Slides link",
+            "video_url": "Video link",
+            "summary_url": "Summary link",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The suggestions list is filled as the organiser types (see paper_suggestions).
+        suggestions = f"{self.prefix}-paper-suggestions"
+        self.fields["paper"].widget.attrs.update(
+            {
+                "list": suggestions,
+                "autocomplete": "off",
+                "hx-get": reverse("schedule:organiser_paper_suggestions"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{suggestions}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+
+
+class BaseTalkFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # A formset skips validating forms marked for deletion, so the refusal is formset-wide.
+        refused = [
+            f"Topic {form.instance.roman_position} has presenters; remove them (or move the "
+            "talk) before removing the slot."
+            for form in self.forms
+            if self.can_delete
+            and self._should_delete_form(form)
+            and form.instance.pk
+            and form.instance.presenters.exists()
+        ]
+        if refused:
+            raise forms.ValidationError(refused)
+
+
+TalkFormSet = inlineformset_factory(
+    Session,
+    Talk,
+    form=TalkForm,
+    formset=BaseTalkFormSet,
+    extra=0,
+    can_delete=True,
+)
+
+
+class AssignPresenterForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.all(), required=False, label="Member or known guest"
+    )
+    guest_name = forms.CharField(max_length=200, required=False, label="…or a new guest")
+    guest_affiliation = forms.CharField(max_length=200, required=False, label="Affiliation")
+    role = forms.ChoiceField(choices=Presenter.Role.choices, initial=Presenter.Role.SUPPORT)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        name = (cleaned.get("guest_name") or "").strip()
+        if person is None and not name:
+            raise forms.ValidationError("Pick a member or guest, or type a new guest's name.")
+        if person is not None and name:
+            raise forms.ValidationError("Pick someone from the list or type a new guest, not both.")
+        return cleaned
+
+    def person_to_assign(self) -> Person:
+        """The chosen person, or the guest of that name and affiliation (made if new)."""
+        person = self.cleaned_data["person"]
+        if person is not None:
+            return person
+        name = self.cleaned_data["guest_name"].strip()
+        affiliation = self.cleaned_data["guest_affiliation"].strip()
+        known = Person.objects.filter(
+            Q(user__isnull=True), name__iexact=name, affiliation__iexact=affiliation
+        ).first()
+        return known or Person.objects.create(name=name, affiliation=affiliation)
+
+
+class MoveTalkForm(forms.Form):
+    to_session = forms.ModelChoiceField(queryset=Session.objects.none(), label="Move to")
+
+    def __init__(self, *args, term: Term, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_session"].queryset = Session.objects.filter(term=term)
+
+
+class RulesForm(NoColonMixin, forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = [
+            "rule_one_conference_one_arxiv",
+            "rule_lead_required",
+            "rule_min_minutes",
+            "rule_recording_required",
+        ]
+        labels = {
+            "rule_one_conference_one_arxiv": "One SOSP/OSDI + one arXiv paper",
+            "rule_lead_required": "Every talk has a lead",
+            "rule_min_minutes": "Minimum minutes per talk",
+            "rule_recording_required": "Past talks have slides or video",
+        }
+
+
+class ReadmeUploadForm(NoColonMixin, forms.Form):
+    file = forms.FileField(required=False, label="README file (.md)")
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        label="…or paste its markdown",
+    )
+    term_name = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="E.g. “2025 Fall”. Left blank, the README's first heading names the term.",
+    )
+    base_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Base URL for relative links",
+        help_text="Where the README lives, so “./slides/x.pdf” becomes a full link.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        pasted = cleaned.get("text") or ""
+        if upload and pasted.strip():
+            raise forms.ValidationError("Upload a file or paste the markdown, not both.")
+        if upload:
+            if upload.size > README_MAX_BYTES:
+                raise forms.ValidationError(
+                    f"The file is {upload.size // 1024} KB; a README may be at most "
+                    f"{README_MAX_BYTES // 1024} KB."
+                )
+            # UTF-8, else a Windows code page: the importer repairs mis-encoded text itself.
+            cleaned["markdown"] = decode_bytes(upload.read())
+        else:
+            cleaned["markdown"] = pasted
+        if len(cleaned["markdown"].encode()) > README_MAX_BYTES:
+            raise forms.ValidationError(
+                f"A README may be at most {README_MAX_BYTES // 1024} KB of markdown."
+            )
+        if not cleaned["markdown"].strip():
+            raise forms.ValidationError("Upload the README file or paste its markdown.")
+        if "\x00" in cleaned["markdown"]:
+            raise forms.ValidationError("That file is binary, not markdown.")
+        return cleaned
