@@ -141,6 +141,10 @@ class PaperField(forms.CharField):
             return paper.title if paper else ""
         return value
 
+    def has_changed(self, initial, data) -> bool:
+        # The initial value is a paper id, the submitted one its title.
+        return (self.prepare_value(initial) or "") != (data or "").strip()
+
     def clean(self, value) -> Paper | None:
         text = super().clean(value).strip()
         if not text:
@@ -200,6 +204,14 @@ class TalkForm(NoColonMixin, forms.ModelForm):
                 "hx-sync": "this:replace",
             }
         )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        paper = cleaned.get("paper")
+        # The label the group writes next to a paper; the catalogue knows it when left blank.
+        if paper is not None and not cleaned.get("venue_label"):
+            cleaned["venue_label"] = paper.venue_label
+        return cleaned
 
 
 class BaseTalkFormSet(BaseInlineFormSet):

@@ -275,7 +275,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form, talks = _edit_forms(session, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and talks.is_valid():
         with transaction.atomic():
-            saved = form.save()
+            # Unchanged rows are left alone, so "Save" without edits touches no timestamps.
+            saved = form.save() if form.has_changed() else session
             talks.save()
             _widen_term(saved)
         if request.htmx:

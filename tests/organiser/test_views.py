@@ -402,6 +402,33 @@ def test_save_over_htmx_returns_the_row_with_the_changes(client, organiser, term
     assert session.talks.get(position=1).video_url == "https://video.example.org/1"
 
 
+def test_a_chosen_paper_fills_a_blank_venue_label(client, organiser, term):
+    client.force_login(organiser)
+    session = first_session(term)
+    prefix = f"s{session.pk}-talks"
+    osdi = factories.PaperFactory(
+        title="An OSDI paper", proceedings=factories.ProceedingsFactory(venue__name="OSDI")
+    )
+    client.post(
+        reverse("schedule:organiser_session_edit", args=[session.pk]),
+        edit_data(session, **{f"{prefix}-1-paper": "An OSDI paper"}),
+        **HX,
+    )
+    talk = session.talks.get(position=2)
+    assert (talk.paper, talk.venue_label) == (osdi, "OSDI'25")
+
+
+def test_an_unchanged_form_saves_nothing(client, organiser, term):
+    client.force_login(organiser)
+    session = first_session(term)
+    before = snapshot()
+    response = client.post(
+        reverse("schedule:organiser_session_edit", args=[session.pk]), edit_data(session), **HX
+    )
+    assert response.status_code == 200
+    assert snapshot() == before
+
+
 def test_plain_save_redirects_to_the_row(client, organiser, term):
     client.force_login(organiser)
     session = first_session(term)
