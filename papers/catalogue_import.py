@@ -484,21 +484,23 @@ def listed_papers(proceedings: Proceedings):
 def outline(papers: Iterable[Paper]) -> list[tuple[str, list[tuple[str, list[Paper]]]]]:
     """Group papers (in list order) as a list lays them out: [(area, [(subtopic, papers)])].
 
-    A new group starts whenever the area or subtopic changes, so the outline of an imported
-    list is the list's own. A paper without topic goes under an area named "Other".
+    Areas, and subtopics within an area, come in the order of their first paper, so the
+    outline of an imported list is the list's own even when papers added later (by hand, by
+    the schedule) share positions with it. Papers without a topic come last, under "Other".
     """
-    areas: list[tuple[str, list[tuple[str, list[Paper]]]]] = []
+    areas: dict[str, dict[str, list[Paper]]] = {}
+    unfiled: list[Paper] = []
     for paper in papers:
         topic = primary_topic(paper)
-        path = topic.path if topic is not None else [UNFILED_AREA]
-        area, subtopic = path[0], path[1] if len(path) > 1 else ""
-        if not areas or areas[-1][0] != area:
-            areas.append((area, []))
-        sections = areas[-1][1]
-        if not sections or sections[-1][0] != subtopic:
-            sections.append((subtopic, []))
-        sections[-1][1].append(paper)
-    return areas
+        if topic is None:
+            unfiled.append(paper)
+            continue
+        path = topic.path
+        subtopic = path[1] if len(path) > 1 else ""
+        areas.setdefault(path[0], {}).setdefault(subtopic, []).append(paper)
+    if unfiled:
+        areas.setdefault(UNFILED_AREA, {}).setdefault("", []).extend(unfiled)
+    return [(area, list(sections.items())) for area, sections in areas.items()]
 
 
 def conference_list_from_db(proceedings: Proceedings) -> ConferenceList:

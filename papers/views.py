@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
+from django_htmx.http import push_url
 
 from papers import selectors
 from papers.models import Topic
 
 PAGE_SIZE = 25
+FILTERS = ("q", "venue", "year", "topic", "page")
 
 
 class PaperFilterForm(forms.Form):
@@ -70,10 +75,13 @@ def paper_list(request: HttpRequest) -> HttpResponse:
         "filtered": any(filters.get(name) for name in ("q", "venue", "year", "topic")),
         "page": page,
     }
-    template = "papers/paper_list.html"
-    if _wants_fragment(request):
-        template += "#results"
-    return _vary_on_htmx(render(request, template, context))
+    if not _wants_fragment(request):
+        return _vary_on_htmx(render(request, "papers/paper_list.html", context))
+    response = render(request, "papers/paper_list.html#results", context)
+    # The address bar shows the filters in use, not every empty field of the form.
+    used = [(name, value) for name, value in request.GET.items() if name in FILTERS and value]
+    push_url(response, reverse("papers:list") + (f"?{urlencode(used)}" if used else ""))
+    return _vary_on_htmx(response)
 
 
 def _topic_chains(topics: list[Topic]) -> list[list[Topic]]:

@@ -321,3 +321,14 @@ def test_query_counts_do_not_grow_with_the_catalogue(client, db, size, django_as
     with django_assert_num_queries(PROCEEDINGS_QUERIES):
         response = client.get("/papers/bench/2030/")
     assert response.content.decode().count('class="listed-paper"') == size
+
+
+def test_proceedings_page_keeps_the_list_order_when_papers_are_added_later(client, sosp):
+    """A paper the schedule adds (no topic, position 0) does not split the list's areas."""
+    proceedings = Paper.objects.first().proceedings
+    Paper.objects.create(title="Spirit: added by the schedule", proceedings=proceedings)
+    html = client.get("/papers/sosp/2025/").content.decode()
+    areas = re.findall(r'<section class="proceedings-area" id="area-\d+">\s*<h2>([^<]+)</h2>', html)
+    assert areas[0] == "LLM" and areas.count("LLM") == 1
+    assert areas[-1] == "Other" and len(areas) == 11
+    assert html.count('class="listed-paper"') == 30

@@ -1,0 +1,92 @@
+"""The catalogue in a real browser: search in place, filter, open a paper."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from papers.catalogue_import import import_conference_list
+from papers.conference_list import parse
+from tests.papers.test_conference_list import SEED
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    import_conference_list(parse(SEED))
+
+
+def test_search_updates_the_list_in_place_and_opens_a_paper(page, catalogue, screenshot):
+    from playwright.sync_api import expect
+
+    page.goto("/papers/")
+    expect(page.locator(".paper-card")).to_have_count(25)
+    expect(page.locator(".result-count")).to_contain_text("29 papers")
+    screenshot(page, "papers-catalogue")
+
+    # A marker on the window survives an in-place update, not a page load.
+    page.evaluate("window.stillTheSamePage = true")
+    page.locator("#id_q").press_sequentially("gpu check", delay=40)
+    expect(page.locator(".paper-card")).to_have_count(1)
+    expect(page.locator(".paper-card h2")).to_have_text(
+        "PhoenixOS: Concurrent OS-level GPU Checkpoint and Restore with Validated Speculation"
+    )
+    assert page.evaluate("window.stillTheSamePage") is True
+    # The address bar follows the filters, so the URL can be shared or reloaded.
+    expect(page).to_have_url(re.compile(r"/papers/\?q=gpu\+check"))
+    screenshot(page, "papers-catalogue-search")
+
+    # A filter narrows in place too; the search box keeps its text.
+    page.locator("#id_q").fill("")
+    expect(page.locator(".paper-card")).to_have_count(25)
+    page.select_option("#id_topic", label="GPU")
+    expect(page.locator(".paper-card")).to_have_count(3)
+    expect(page).to_have_url(re.compile(r"topic=\d+"))
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    page.get_by_role("link", name=re.compile("^LithOS")).click()
+    expect(page.locator("h1")).to_have_text(
+        "LithOS: An Operating System for Efficient Machine Learning on GPUs"
+    )
+    expect(page.locator(".paper-facts")).to_contain_text("GPU \u203a GPU OS")
+    expect(page.locator(".paper-notes li")).to_have_count(5)
+    screenshot(page, "papers-paper")
+
+    # Back to the filtered list.
+    page.go_back()
+    expect(page.locator(".paper-card")).to_have_count(3)
+
+
+def test_proceedings_page_and_the_list_on_a_phone(page, catalogue, screenshot):
+    from playwright.sync_api import expect
+
+    page.goto("/papers/sosp/2025/")
+    expect(page.locator(".proceedings-area")).to_have_count(10)
+    expect(page.locator(".listed-paper")).to_have_count(29)
+    screenshot(page, "papers-proceedings")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/papers/?venue=SOSP")
+    expect(page.locator(".paper-card")).to_have_count(25)
+    # Nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "papers-catalogue-phone")
+
+
+def test_search_works_without_javascript(browser, live_server, catalogue):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/papers/")
+        page.fill("#id_q", "serverless")
+        page.click("button[type=submit]")
+        expect(page).to_have_url(re.compile(r"q=serverless"))
+        expect(page.locator(".paper-card h2")).to_have_text(
+            ["Quilt: Resource-aware Merging of Serverless Workflows"]
+        )
+    finally:
+        context.close()
