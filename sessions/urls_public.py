@@ -1,3 +1,16 @@
-from django.urls import URLPattern
+"""Public pages of the schedule: anyone may read and subscribe."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from sessions import api, feeds, ical, views_public
+
+urlpatterns: list[URLPattern] = [
+    path("", views_public.home, name="home"),
+    path("terms/<slug:slug>/", views_public.term_detail, name="term"),
+    path("terms/<slug:slug>/README.md", views_public.term_readme, name="term_readme"),
+    path("terms/<slug:slug>/schedule.ics", ical.term_ics, name="term_ical"),
+    path("sessions/<str:date>/", views_public.session_detail, name="session"),
+    path("schedule.ics", ical.schedule_ics, name="ical"),
+    path("feed/", feeds.upcoming_feed, name="feed"),
+    path("api/schedule.json", api.schedule_json, name="api"),
+]

@@ -1,0 +1,66 @@
+"""Template helpers of the public schedule: {% load schedule_tags %}."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+from papers.models import Paper
+from sessions import selectors
+from sessions.models import Session, Talk
+from sessions.readme_format import is_relative_url as _is_relative_url
+from sessions.readme_format import venue_name
+
+register = template.Library()
+
+
+@register.filter
+def talk_venue(talk: Talk) -> str:
+    return selectors.talk_venue(talk)
+
+
+@register.filter
+def venue_kind(label: str) -> str:
+    """CSS class of a venue tag: preprint (arXiv) or conference."""
+    return "preprint" if venue_name(label).lower() == "arxiv" else "conference"
+
+
+@register.filter
+def talk_link(talk: Talk) -> str:
+    return selectors.talk_link(talk)
+
+
+@register.filter
+def is_relative_url(url: str) -> bool:
+    """A link kept as the README wrote it (./slides/x.pdf) points nowhere on this site."""
+    return _is_relative_url(url or "")
+
+
+@register.filter
+def ends_at(session: Session) -> datetime.time | None:
+    if session.start_time is None:
+        return None
+    start = datetime.datetime.combine(session.date, session.start_time)
+    return (start + datetime.timedelta(minutes=session.duration_minutes)).time()
+
+
+@register.filter
+def days_from(day: datetime.date, today: datetime.date | None = None) -> str:
+    """ "today", "tomorrow", "in 5 days", "3 days ago"."""
+    today = today or timezone.localdate()
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+@register.simple_tag
+def paper_talks(paper: Paper) -> list[Talk]:
+    """{% paper_talks paper as talks %}: where a paper was presented, in two queries."""
+    return selectors.paper_talks(paper)
