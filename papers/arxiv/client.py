@@ -8,8 +8,9 @@ What the API really does, and what this client does about it:
   else; the named id is set aside as rejected and the rest of the batch is asked again.
 - Throttling answers a bare "Rate exceeded." (429 or 503), never parsed as XML. It, other 5xx,
   timeouts, dropped connections and truncated or malformed XML are transient: retried with
-  exponential backoff and jitter, a bounded number of times, every attempt passing through
-  the rate limiter. What still fails is reported per id with a readable message.
+  exponential backoff and jitter, a bounded number of times, every attempt holding a slot of
+  the rate limiter (papers/arxiv/ratelimit.py) while it is in flight. What still fails is
+  reported per id with a readable message.
 """
 
 from __future__ import annotations
@@ -202,9 +203,10 @@ class ArxivClient:
         url = self.query_url(arxiv_ids)
         problem = ""
         for attempt in range(1, self.max_attempts + 1):
-            self.limiter.wait()
             try:
-                return self._get(url)
+                # The slot is held for the request only, not for the backoff after it.
+                with self.limiter.slot():
+                    return self._get(url)
             except _Transient as exc:
                 problem = str(exc)
                 if attempt == self.max_attempts:

@@ -1,63 +1,86 @@
-"""Keep requests to arXiv at least `interval` seconds apart, across every process that asks.
+"""One request to arXiv at a time, at least `interval` seconds apart, across every process.
 
-Both limiters hand out *slots*: a caller atomically reserves the next free send time (at least
-`interval` after the previous slot, and not in the past), then sleeps until its slot comes. A
-reserved slot that goes unused only makes the gap larger, never smaller, so a worker that
-dies between reserving and sending cannot cause a burst.
+arXiv asks for no more than one request every three seconds and a single connection at a
+time. Spacing the *starts* of requests is not enough: a request delayed on its way (a slow
+connect, a busy server thread) arrives late, and the next one, sent on time, arrives right
+behind it. So a limiter hands out a *slot*: a caller holds it for the whole request, and the
+next slot opens `interval` after the previous request has finished. Since a request cannot be
+answered before it arrived, arrivals at arXiv are then at least `interval` apart.
 
-With Redis the next free time lives in one key that a Lua script reads and moves forward
-atomically, using the Redis server's clock, so all workers on all hosts agree. Without Redis
-(the embedded default, where Celery runs tasks in-process) a lock in this process does it.
+With Redis the slot is a lease key (so a worker that dies mid-request frees it when the lease
+runs out) plus the time the next slot opens, both read and written by Lua scripts on the
+Redis server's clock, so every worker on every host agrees. Without Redis (the embedded
+default, where Celery runs tasks in-process) a lock in this process does the same.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
-# Room for the scheduling jitter between a slot starting and the request reaching the server
-# (waking up, connecting): two requests of adjacent slots may each be late by a different
-# amount, and the gap arXiv sees must still be the full interval.
-MARGIN_FRACTION = 0.05
-MARGIN_MIN = 0.01
+# A little on top of the interval, for the rounding of clocks and sleeps.
+MARGIN_FRACTION = 0.02
+MARGIN_MIN = 0.005
 MARGIN_MAX = 0.1
 
-REDIS_KEY = "readinggroup:arxiv:next-request"
+REDIS_PREFIX = "readinggroup:arxiv"
+HOLDER_KEY = f"{REDIS_PREFIX}:slot-holder"
+NEXT_FREE_KEY = f"{REDIS_PREFIX}:next-free"
 
-# KEYS[1]: the next free send time, in microseconds of the Redis server's clock.
-# ARGV[1]: the spacing in microseconds. Returns how long the caller must wait, in microseconds.
-_RESERVE_SCRIPT = """
+# KEYS: holder, next-free. ARGV: token, lease in ms.
+# Returns 0 when the slot is now this caller's, -1 while another caller holds it, or else the
+# microseconds until the next slot opens.
+_ACQUIRE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return -1
+end
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
-local spacing = tonumber(ARGV[1])
-local next_free = tonumber(redis.call('GET', KEYS[1]) or '0')
-local slot = math.max(now, next_free)
-local expiry_ms = math.ceil((slot + spacing - now) / 1000) + 60000
-redis.call('SET', KEYS[1], string.format('%d', slot + spacing), 'PX', expiry_ms)
-return slot - now
+local next_free = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < next_free then
+  return next_free - now
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 0
+"""
+
+# KEYS: holder, next-free. ARGV: token, spacing in microseconds.
+# The next slot opens `spacing` after now, even if this caller's lease ran out meanwhile: its
+# request was still sent.
+_RELEASE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local spacing = tonumber(ARGV[2])
+redis.call('SET', KEYS[2], string.format('%d', now + spacing), 'PX',
+  math.ceil(spacing / 1000) + 60000)
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+end
+return 1
 """
 
 
 def spacing_for(interval: float) -> float:
-    """The gap actually kept between slots: the interval plus a small margin."""
+    """The gap kept between one request's end and the next one's start."""
     if interval <= 0:
         return 0.0
-    margin = min(max(interval * MARGIN_FRACTION, MARGIN_MIN), MARGIN_MAX)
-    return interval + margin
+    return interval + min(max(interval * MARGIN_FRACTION, MARGIN_MIN), MARGIN_MAX)
 
 
 class RateLimiter(Protocol):
     interval: float
 
-    def wait(self) -> float:
-        """Block until this caller may send one request; return the seconds slept."""
+    def slot(self):
+        """Context manager: entered when this caller may send, held while it does."""
         ...
 
 
 class LocalRateLimiter:
-    """Slots handed out under a lock in this process (threads of one process share it)."""
+    """Slots handed out by a lock in this process (its threads share them)."""
 
     def __init__(
         self,
@@ -72,46 +95,58 @@ class LocalRateLimiter:
         self._lock = threading.Lock()
         self._next_free = 0.0
 
-    def reserve(self) -> float:
-        """Reserve the next slot; return how long to wait for it."""
+    @contextmanager
+    def slot(self) -> Iterator[float]:
+        """Yields the seconds waited for the slot."""
         with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_free)
-            self._next_free = slot + spacing_for(self.interval)
-            return slot - now
-
-    def wait(self) -> float:
-        delay = self.reserve()
-        if delay > 0:
-            self._sleep(delay)
-        return delay
+            waited = max(0.0, self._next_free - self._clock())
+            if waited:
+                self._sleep(waited)
+            try:
+                yield waited
+            finally:
+                self._next_free = self._clock() + spacing_for(self.interval)
 
 
 class RedisRateLimiter:
-    """Slots handed out by Redis, shared by every worker and process using the same key."""
+    """Slots shared through Redis by every worker and process that uses the same keys."""
 
     def __init__(
         self,
         client,
         interval: float,
         *,
-        key: str = REDIS_KEY,
+        lease: float = 70.0,
+        poll: float = 0.02,
+        keys: tuple[str, str] = (HOLDER_KEY, NEXT_FREE_KEY),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.interval = interval
-        self.key = key
+        self.lease = lease
+        self.poll = poll
+        self.keys = list(keys)
         self._sleep = sleep
-        self._script = client.register_script(_RESERVE_SCRIPT)
+        self._acquire = client.register_script(_ACQUIRE)
+        self._release = client.register_script(_RELEASE)
 
-    def reserve(self) -> float:
-        spacing_us = round(spacing_for(self.interval) * 1_000_000)
-        return int(self._script(keys=[self.key], args=[spacing_us])) / 1_000_000
-
-    def wait(self) -> float:
-        delay = self.reserve()
-        if delay > 0:
+    @contextmanager
+    def slot(self) -> Iterator[float]:
+        token = uuid.uuid4().hex
+        lease_ms = max(1, round(self.lease * 1000))
+        waited = 0.0
+        while True:
+            answer = int(self._acquire(keys=self.keys, args=[token, lease_ms]))
+            if answer == 0:
+                break
+            # Busy: someone's request is in flight. Otherwise: wait for the next slot to open.
+            delay = self.poll if answer < 0 else answer / 1_000_000
             self._sleep(delay)
-        return delay
+            waited += delay
+        try:
+            yield waited
+        finally:
+            spacing_us = round(spacing_for(self.interval) * 1_000_000)
+            self._release(keys=self.keys, args=[token, spacing_us])
 
 
 # One local limiter per process: every client in the process must share its slots.
@@ -125,7 +160,7 @@ def local_limiter(interval: float) -> LocalRateLimiter:
     return _local_limiter
 
 
-def redis_limiter(url: str, interval: float) -> RedisRateLimiter:
+def redis_limiter(url: str, interval: float, *, lease: float = 70.0) -> RedisRateLimiter:
     import redis
 
     with _redis_lock:
@@ -133,12 +168,14 @@ def redis_limiter(url: str, interval: float) -> RedisRateLimiter:
         if client is None:
             client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
             _redis_clients[url] = client
-    return RedisRateLimiter(client, interval)
+    return RedisRateLimiter(client, interval, lease=lease)
 
 
 def limiter_from_settings() -> RateLimiter:
     from django.conf import settings
 
     if settings.REDIS_URL:
-        return redis_limiter(settings.REDIS_URL, settings.ARXIV_MIN_INTERVAL)
+        # The lease outlives any one request (the timeout applies per read, so allow two).
+        lease = 2 * settings.ARXIV_TIMEOUT + 10
+        return redis_limiter(settings.REDIS_URL, settings.ARXIV_MIN_INTERVAL, lease=lease)
     return local_limiter(settings.ARXIV_MIN_INTERVAL)

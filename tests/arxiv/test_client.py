@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 import urllib.request
 
 import pytest
@@ -254,15 +255,43 @@ def test_spacing_holds_across_threads_of_one_process(fake_arxiv, settings):
     assert min(fake_arxiv.gaps()) >= INTERVAL
 
 
-def test_local_limiter_hands_out_spaced_slots():
+def test_local_limiter_spaces_from_the_end_of_the_previous_request():
     now = [100.0]
     slept = []
-    limiter = LocalRateLimiter(3.0, clock=lambda: now[0], sleep=slept.append)
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = LocalRateLimiter(3.0, clock=lambda: now[0], sleep=sleep)
     spacing = spacing_for(3.0)
-    assert spacing == pytest.approx(3.1)  # 3 s plus the jitter margin (capped at 0.1 s)
-    assert limiter.wait() == 0
-    assert limiter.wait() == pytest.approx(spacing)
-    assert limiter.wait() == pytest.approx(2 * spacing)
-    now[0] += 10.0  # long idle: no debt carried over
-    assert limiter.wait() == 0
-    assert slept == [pytest.approx(spacing), pytest.approx(2 * spacing)]
+    assert spacing == pytest.approx(3.06)  # 3 s plus a 2 % margin
+    with limiter.slot() as waited:
+        assert waited == 0
+        now[0] += 1.5  # a slow request: the next one waits from its end, not its start
+    with limiter.slot() as waited:
+        assert waited == pytest.approx(spacing)
+    now[0] += 10.0  # long idle: nothing to wait for
+    with limiter.slot() as waited:
+        assert waited == 0
+    assert slept == [pytest.approx(spacing)]
+
+
+def test_a_request_delayed_on_its_way_still_leaves_the_interval(fake_arxiv, settings, monkeypatch):
+    """Spacing request starts is not enough; the slot lasts until the answer is in."""
+    settings.ARXIV_BATCH_SIZE = 1
+    ids = [f"2501.{n:05d}" for n in range(1, 5)]
+    fake_arxiv.add_generated(ids)
+    real_get = ArxivClient._get
+    calls = []
+
+    def slow_first_connect(self, url):
+        calls.append(url)
+        if len(calls) == 2:
+            time.sleep(3 * INTERVAL)  # the second request reaches arXiv late
+        return real_get(self, url)
+
+    monkeypatch.setattr(ArxivClient, "_get", slow_first_connect)
+    ArxivClient.from_settings().fetch(ids)
+    assert len(fake_arxiv.requests) == 4
+    assert min(fake_arxiv.gaps()) >= INTERVAL

@@ -18,7 +18,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from papers.arxiv.ratelimit import REDIS_KEY
+from papers.arxiv.ratelimit import HOLDER_KEY, NEXT_FREE_KEY
 from papers.models import Paper
 from papers.services import request_fetch
 from papers.tasks import fetch_arxiv_metadata
@@ -50,7 +50,7 @@ def workers(redis_url, postgres, transactional_db, tmp_path, monkeypatch, settin
     # Tasks sent from this process go to that queue (the option cache is reset with it).
     monkeypatch.setattr(fetch_arxiv_metadata, "queue", queue, raising=False)
     monkeypatch.setattr(fetch_arxiv_metadata, "_exec_options", None)
-    redis.Redis.from_url(redis_url).delete(REDIS_KEY)
+    redis.Redis.from_url(redis_url).delete(HOLDER_KEY, NEXT_FREE_KEY)
 
     fake = FakeArxiv(style="new").start()
     env = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from papers.arxiv.ratelimit import REDIS_KEY, RedisRateLimiter, spacing_for
+from papers.arxiv.ratelimit import HOLDER_KEY, NEXT_FREE_KEY, RedisRateLimiter, spacing_for
 from tests.arxiv.fake_server import FakeArxiv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ assert all(o.status == "fetched" for o in outcomes.values()), outcomes
 
 @pytest.mark.services
 def test_three_processes_share_one_spacing(redis_url):
-    redis.Redis.from_url(redis_url).delete(REDIS_KEY)
+    redis.Redis.from_url(redis_url).delete(HOLDER_KEY, NEXT_FREE_KEY)
     ids = [f"2501.{n:05d}" for n in range(1, 19)]
     with FakeArxiv() as fake:
         fake.add_generated(ids)
@@ -48,17 +48,28 @@ def test_three_processes_share_one_spacing(redis_url):
 
 
 @pytest.mark.services
-def test_redis_slots_use_the_server_clock_and_expire(redis_url):
+def test_redis_slot_is_exclusive_spaced_and_leased(redis_url):
     client = redis.Redis.from_url(redis_url)
-    client.delete(REDIS_KEY)
-    limiter = RedisRateLimiter(client, 2.0, sleep=lambda seconds: None)
+    client.delete(HOLDER_KEY, NEXT_FREE_KEY)
+    slept: list[float] = []
+    first = RedisRateLimiter(client, 2.0, lease=5.0, sleep=slept.append)
 
-    assert limiter.reserve() == 0
-    second = limiter.reserve()
-    third = limiter.reserve()
-    assert second == pytest.approx(spacing_for(2.0), abs=0.05)
-    assert third == pytest.approx(2 * spacing_for(2.0), abs=0.05)
-    # The key outlives the reserved slots, and then goes away by itself.
-    ttl = client.pttl(REDIS_KEY)
-    assert 3 * spacing_for(2.0) * 1000 < ttl <= 3 * spacing_for(2.0) * 1000 + 61_000
-    client.delete(REDIS_KEY)
+    with first.slot() as waited:
+        assert waited == 0
+        assert 0 < client.pttl(HOLDER_KEY) <= 5000
+        # Held: another caller is told to wait (-1), however long ago the last slot opened.
+        token = "someone-else"
+        assert int(first._acquire(keys=first.keys, args=[token, 1000])) == -1
+    assert not client.exists(HOLDER_KEY)
+    # Released: the next slot opens one spacing after the release, on Redis's clock.
+    wait_us = int(first._acquire(keys=first.keys, args=["next", 1000]))
+    assert wait_us == pytest.approx(spacing_for(2.0) * 1_000_000, rel=0.02)
+    assert 60_000 < client.pttl(NEXT_FREE_KEY) <= 60_000 + 2100
+
+    # A holder that died is freed by its lease running out.
+    client.delete(NEXT_FREE_KEY)
+    client.set(HOLDER_KEY, "dead-worker", px=50)
+    quick = RedisRateLimiter(client, 0.0, poll=0.01)
+    with quick.slot() as waited:
+        assert 0 < waited < 1.0
+    client.delete(HOLDER_KEY, NEXT_FREE_KEY)
