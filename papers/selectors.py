@@ -6,6 +6,7 @@ pages and the API that use them keep the same query count at any size of catalog
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
@@ -36,6 +37,10 @@ def search_papers(
             | Q(system_name__icontains=word)
             | Q(notes__icontains=word)
         )
+        # SQLite keeps JSON with non-ASCII letters escaped ("M\u00fcller"): look for that too.
+        escaped = json.dumps(word)[1:-1]
+        if escaped != word:
+            match |= Q(authors__icontains=escaped)
         # Punctuation-insensitive on titles: "in-context" finds "In context".
         normalized = normalize_title(word)
         if normalized:

@@ -99,6 +99,12 @@ def test_search_finds_authors(client, sosp):
     assert [t[:6] for t in titles(client.get(LIST, {"q": "lovelace"}))] == ["Tempo:"]
 
 
+def test_search_finds_authors_with_accents(client, sosp):
+    Paper.objects.filter(title__startswith="Tempo").update(authors=["Jörg Müller"])
+    assert [t[:6] for t in titles(client.get(LIST, {"q": "müller"}))] == ["Tempo:"]
+    assert [t[:6] for t in titles(client.get(LIST, {"q": "jörg"}))] == ["Tempo:"]
+
+
 def test_filters(client, sosp):
     llm = Topic.objects.get(name="LLM", parent=None)
     inference = Topic.objects.get(name="LLM Inference")
