@@ -82,8 +82,7 @@ def main() -> None:
         f"limiter: {'Redis' if args.redis else 'in-process'}"
     )
     header = (
-        f"{'':<22}{'requests':>9}{'fetched':>9}{'wall time':>11}{'min gap':>10}"
-        f"{'least at 3 s':>16}"
+        f"{'':<22}{'requests':>9}{'fetched':>9}{'wall time':>11}{'min gap':>10}{'least at 3 s':>16}"
     )
     print(header)
     for name, result in (("batched (100 per req)", batched), ("one request per paper", single)):
