@@ -61,6 +61,22 @@ def request_fetch(paper_ids: Iterable[int], force: bool = False) -> list[int]:
     return queued
 
 
+def get_or_create_arxiv_paper(arxiv_id: str) -> tuple[Paper, bool]:
+    """The paper with this arXiv id (no version), created titled "arXiv:<id>" if new.
+
+    Queues nothing: callers that add many papers queue them together with request_fetch.
+    """
+    paper = find_paper(arxiv_id=arxiv_id)
+    if paper is not None:
+        return paper, False
+    try:
+        with transaction.atomic():
+            return Paper.objects.create(title=f"arXiv:{arxiv_id}", arxiv_id=arxiv_id), True
+    except IntegrityError:
+        # Someone added the same id a moment ago: theirs is the one row.
+        return Paper.objects.get(arxiv_id=arxiv_id), False
+
+
 def add_paper_from_arxiv(text: str) -> Paper:
     """The catalogue's paper for a pasted arXiv id or link, created if new, fetch queued.
 
@@ -78,14 +94,7 @@ def add_paper_from_arxiv(text: str) -> Paper:
             "2412.03131 or cs/0112017, or a link like https://arxiv.org/abs/2412.03131."
         )
     with transaction.atomic():
-        paper = find_paper(arxiv_id=parsed.id)
-        if paper is None:
-            try:
-                with transaction.atomic():
-                    paper = Paper.objects.create(title=f"arXiv:{parsed.id}", arxiv_id=parsed.id)
-            except IntegrityError:
-                # Someone added the same id a moment ago: theirs is the one row.
-                paper = Paper.objects.get(arxiv_id=parsed.id)
+        paper, _ = get_or_create_arxiv_paper(parsed.id)
         newer_version = bool(parsed.version and parsed.version > (paper.arxiv_version or 0))
         if paper.fetch_status in (Paper.FetchStatus.NEVER, Paper.FetchStatus.FAILED) or (
             newer_version and paper.fetch_status == Paper.FetchStatus.FETCHED

@@ -385,7 +385,7 @@ def test_command_with_ids_waits_and_reports_per_paper(fake_arxiv):
     assert "2412.03131v1" in text and "fetched" in text and "LeanKV" in text
     assert "2501.99999" in text and "arXiv has no paper 2501.99999. (attempt 1)" in text
     assert "Done: 1 failed, 1 fetched." in text
-    assert len(fake_arxiv.requests) == 2  # the new paper's own fetch, then the known one
+    assert len(fake_arxiv.requests) == 1  # the added paper shares the batch
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from papers.identifiers import parse_arxiv_id
 from papers.models import Paper
-from papers.services import add_paper_from_arxiv, find_paper, request_fetch
+from papers.services import get_or_create_arxiv_paper, request_fetch
 from papers.tasks import papers_due_for_refresh
 
 
@@ -37,23 +38,25 @@ class Command(BaseCommand):
         if sum(chosen) != 1:
             raise CommandError("Name papers, or give --all, or give --stale (exactly one).")
 
-        added: list[int] = []
-        if options["all"]:
-            paper_ids = list(
-                Paper.objects.exclude(arxiv_id="").order_by("pk").values_list("pk", flat=True)
-            )
-        elif options["stale"]:
-            paper_ids = list(papers_due_for_refresh().values_list("pk", flat=True))
-        else:
-            paper_ids, added = self._resolve(options["ids"])
-        queued = request_fetch(paper_ids, force=options["force"]) + added
+        # One transaction: the fetches go out once the papers (new ones too) are committed.
+        with transaction.atomic():
+            if options["all"]:
+                paper_ids = list(
+                    Paper.objects.exclude(arxiv_id="").order_by("pk").values_list("pk", flat=True)
+                )
+            elif options["stale"]:
+                paper_ids = list(papers_due_for_refresh().values_list("pk", flat=True))
+            else:
+                paper_ids = self._resolve(options["ids"])
+            # Added papers are queued with the others, so they share batches.
+            queued = request_fetch(paper_ids, force=options["force"])
         self.stdout.write(f"Queued {len(queued)} paper(s) for an arXiv metadata fetch.")
         if options["wait"] and queued:
             self._wait_and_report(queued, options["timeout"])
 
-    def _resolve(self, tokens: list[str]) -> tuple[list[int], list[int]]:
-        """(papers to queue, papers just added and queued). Checks every token first, so a
-        typo anywhere changes nothing."""
+    def _resolve(self, tokens: list[str]) -> list[int]:
+        """Paper ids for the tokens, new arXiv ids added. Checks every token first, so a typo
+        anywhere changes nothing."""
         paper_pks: list[int] = []
         arxiv_texts: list[str] = []
         problems: list[str] = []
@@ -75,18 +78,13 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("; ".join(problems) + ". Nothing was queued.")
 
-        existing = list(paper_pks)
-        added = []
+        resolved = list(paper_pks)
         for text in arxiv_texts:
-            paper = find_paper(arxiv_id=parse_arxiv_id(text).id)
-            if paper is not None:
-                existing.append(paper.pk)
-            else:
-                # New papers are queued as they are added.
-                paper = add_paper_from_arxiv(text)
+            paper, created = get_or_create_arxiv_paper(parse_arxiv_id(text).id)
+            if created:
                 self.stdout.write(f"Added paper {paper.pk} for arXiv {paper.arxiv_id}.")
-                added.append(paper.pk)
-        return existing, added
+            resolved.append(paper.pk)
+        return resolved
 
     def _wait_and_report(self, paper_ids: list[int], timeout: float) -> None:
         deadline = time.monotonic() + timeout
