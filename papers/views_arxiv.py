@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from papers.models import Paper
 from papers.services import InvalidArxivId, add_paper_from_arxiv, request_fetch
@@ -81,7 +81,7 @@ def _status_fragment(request: HttpRequest, paper: Paper) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def fetch_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment; while a fetch is queued the fragment polls this view."""
     return _status_fragment(request, get_object_or_404(Paper, pk=pk))
