@@ -237,6 +237,7 @@ def test_term_list_shows_terms(client, organiser, term):
     page = client.get(reverse("schedule:organiser_terms")).content.decode()
     assert "2030 Spring" in page
     assert reverse("schedule:organiser_term", args=[term.slug]) in page
+    assert reverse("schedule:term", args=[term.slug]) in page
 
 
 def test_dashboard_shows_sessions_talks_presenters_and_problems(client, organiser, term):
@@ -248,6 +249,7 @@ def test_dashboard_shows_sessions_talks_presenters_and_problems(client, organise
     assert "No lead presenter." in page
     assert "has-problems" in page
     assert "1 sign-up awaits confirmation" in page
+    assert f'href="{reverse("schedule:term", args=[term.slug])}"' in page
 
 
 @pytest.mark.parametrize("count", [1, 10])
