@@ -1,9 +1,10 @@
 """Cache the public schedule pages for anonymous visitors, keyed on the schedule's last change.
 
 `schedule_state()` reads, in one query, the version row the signals bump (it moves on deletes
-too) plus, per table the pages show, its row count and newest `updated_at` (which moves on
-bulk_create and on queryset updates that set `updated_at`, as the sign-up and catalogue code
-do). Its token keys the cache and the ETag; the newest of those timestamps is Last-Modified.
+too) plus, per schedule table, its row count and newest `updated_at` (indexed), which move on
+bulk_create and on queryset updates that set `updated_at`, as the sign-up code does. Its token
+keys the cache and the ETag; the newest of those timestamps is Last-Modified. A paper shown on
+the schedule bumps the version when it is saved or deleted (sessions/signals.py).
 
 The pages also change with the date (the next session moves on), so today's date is part of
 the token and Last-Modified is never earlier than today's midnight.
@@ -56,7 +57,6 @@ def bump_schedule_version() -> None:
 
 
 def _state_sql() -> str:
-    from papers.models import Paper
     from sessions.models import Person, Presenter, ScheduleVersion, Session, Talk, Term
 
     quote = connection.ops.quote_name
@@ -69,11 +69,6 @@ def _state_sql() -> str:
         table = quote(model._meta.db_table)
         parts.append(f"(SELECT COUNT(*) FROM {table})")
         parts.append(f"(SELECT MAX(updated_at) FROM {table})")
-    paper, talk = quote(Paper._meta.db_table), quote(Talk._meta.db_table)
-    parts.append(
-        f"(SELECT MAX(p.updated_at) FROM {paper} p WHERE p.id IN "
-        f"(SELECT paper_id FROM {talk} WHERE paper_id IS NOT NULL))"
-    )
     return "SELECT " + ", ".join(parts)
 
 
@@ -105,9 +100,9 @@ def schedule_state(today: datetime.date | None = None) -> ScheduleState:
     return ScheduleState(token=token, last_modified=last_modified)
 
 
-# Columns of the state row that hold timestamps: the version's changed_at, each table's
-# newest updated_at, and the newest updated_at of a paper on the schedule.
-_STAMP_COLUMNS = frozenset({1, 3, 5, 7, 9, 11, 12})
+# Columns of the state row that hold timestamps: the version's changed_at and each table's
+# newest updated_at.
+_STAMP_COLUMNS = frozenset({1, 3, 5, 7, 9, 11})
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:

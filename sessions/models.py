@@ -35,6 +35,8 @@ class Term(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        # The public pages' cache key reads MAX(updated_at) on every request.
+        indexes = [models.Index(fields=["updated_at"], name="term_updated_at")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -74,6 +76,7 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["date", "start_time"]
+        indexes = [models.Index(fields=["updated_at"], name="session_updated_at")]
         constraints = [
             # One meeting a day; the date is the session's public address.
             models.UniqueConstraint(fields=["date"], name="session_unique_date"),
@@ -121,6 +124,7 @@ class Talk(models.Model):
 
     class Meta:
         ordering = ["session__date", "position"]
+        indexes = [models.Index(fields=["updated_at"], name="talk_updated_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "position"], name="talk_unique_position_in_session"
@@ -161,6 +165,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        indexes = [models.Index(fields=["updated_at"], name="person_updated_at")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
@@ -188,6 +193,7 @@ class Presenter(models.Model):
 
     class Meta:
         ordering = ["talk", "position", "id"]
+        indexes = [models.Index(fields=["updated_at"], name="presenter_updated_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["talk"], condition=Q(role="lead"), name="presenter_one_lead_per_talk"

@@ -2,7 +2,9 @@
 
 Saves are also seen by the cache key's aggregates (row counts and newest `updated_at`), which
 catch bulk_create and queryset updates that set `updated_at`; deletes only move the version's
-`changed_at`, which is what Last-Modified needs.
+`changed_at`, which is what Last-Modified needs. Papers are the catalogue's: only a paper that
+is on the schedule moves the version (its title and ids show there). Code that changes these
+rows with queryset.update() without setting `updated_at` should call bump_schedule_version().
 """
 
 from __future__ import annotations
@@ -22,12 +24,19 @@ def _changed(sender, **kwargs) -> None:
     bump_schedule_version()
 
 
+def _paper_changed(sender, instance: Paper, created: bool = False, **kwargs) -> None:
+    if kwargs.get("raw") or created:
+        return  # a new paper is on no talk yet
+    if Talk.objects.filter(paper_id=instance.pk).exists():
+        bump_schedule_version()
+
+
 def connect() -> None:
     for model in _SCHEDULE_MODELS:
         post_save.connect(_changed, sender=model, dispatch_uid=f"schedule-save-{model.__name__}")
         post_delete.connect(
             _changed, sender=model, dispatch_uid=f"schedule-delete-{model.__name__}"
         )
-    # A paper's edits show through the aggregate (papers on the schedule); a deleted paper
-    # leaves its talks with SET NULL, which no timestamp records.
+    post_save.connect(_paper_changed, sender=Paper, dispatch_uid="schedule-save-Paper")
+    # A deleted paper leaves its talks with SET NULL, which no timestamp records.
     post_delete.connect(_changed, sender=Paper, dispatch_uid="schedule-delete-Paper")
