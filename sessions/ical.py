@@ -81,18 +81,20 @@ def _talk_names(talk: Talk) -> str:
 
 
 def summary(session: Session) -> str:
-    parts = []
-    for talk in session.talks.all():
-        title = short_title(talk) or "open topic"
-        names = _talk_names(talk)
-        parts.append(f"{title} ({names})" if names else title)
-    text = " · ".join(parts)
+    """ "DiffKV (Chengru Yang, Jiawei Yi) · LithOS (Qingyuan Chen)", led by a special title."""
     label = session.title or (
         session.get_kind_display() if session.kind != Session.Kind.REGULAR else ""
     )
-    if label and text and label != text:
+    parts, titles = [], []
+    for talk in session.talks.all():
+        title = short_title(talk) or "open topic"
+        titles.append(title)
+        names = _talk_names(talk)
+        parts.append(f"{title} ({names})" if names else title)
+    text = " · ".join(parts)
+    if label and text and label not in titles:
         return f"{label}: {text}"
-    return label or text or settings.GROUP_NAME
+    return text or label or settings.GROUP_NAME
 
 
 def description(session: Session, page_url: str) -> str:

@@ -414,6 +414,19 @@ def test_query_count_does_not_grow_with_the_schedule(client, db, url, queries):
     assert small == large == queries
 
 
+def test_signed_in_query_count_does_not_grow_either(client, member):
+    factories.PersonFactory(name="Member Person", user=member)
+    client.force_login(member)
+    build_terms(1, 2)
+    small = count_queries(client, "/", None)
+
+    Term.objects.all().delete()
+    build_terms(10, 16)
+    large = count_queries(client, "/", None)
+
+    assert small == large
+
+
 def test_ten_terms_of_sixteen_sessions_in_the_json(client, db):
     build_terms(10, 16)
     data = client.get("/api/schedule.json").json()
@@ -619,3 +632,12 @@ def test_admin_lists_for_a_superuser(client, term, url):
     assert client.get(url).status_code == 200
     session = Session.objects.first()
     assert client.get(f"/admin/schedule/session/{session.pk}/change/").status_code == 200
+
+
+def test_ics_summaries_name_talks_and_presenters(client, term):
+    events = icalendar.Calendar.from_ical(client.get("/schedule.ics").content).walk("VEVENT")
+    summaries = {str(e["SUMMARY"]) for e in events}
+
+    assert "SOSP Rehearsal: Mantle (Jiahao Li)" in summaries
+    assert "Kick-off meeting (Youhui Bai, Zhihui Chen, Ouxiang Zhou, Ruibo Liu)" in summaries
+    assert "DiffKV (Chengru Yang, Jiawei Yi) · LithOS (Qingyuan Chen)" in summaries
