@@ -141,8 +141,8 @@ class ArxivClient:
     def fetch_batch(self, arxiv_ids: list[str]) -> dict[str, Outcome]:
         outcomes: dict[str, Outcome] = {}
         pending = list(arxiv_ids)
-        # Each round either settles every pending id or sets aside at least one rejected id,
-        # so this ends after at most len(arxiv_ids) rounds (in practice one or two).
+        # A round that asks again has settled at least one id (rejected or found), so this
+        # ends after at most len(arxiv_ids) rounds (in practice one or two).
         while pending:
             try:
                 feed = self._query(pending)
@@ -150,23 +150,28 @@ class ArxivClient:
                 for arxiv_id in pending:
                     outcomes[arxiv_id] = Outcome(arxiv_id, "failed", message=str(exc))
                 break
-            outcomes.update(self._match(pending, feed))
+            matched = self._match(pending, feed)
+            outcomes.update(matched)
             rejected = self._reject(pending, feed)
             outcomes.update(rejected)
             pending = [i for i in pending if i not in outcomes]
+            # The server paged its answer (it found more than it sent, despite max_results):
+            # the ids still pending may be on the next page, so ask for them again.
+            paged = bool(matched) and (feed.total_results or 0) > len(feed.entries)
             if feed.errors and not rejected:
                 # An error no asked id can be blamed for: the query as a whole was refused.
                 message = f"arXiv refused the query: {feed.errors[0].message}"
                 for arxiv_id in pending:
                     outcomes[arxiv_id] = Outcome(arxiv_id, "rejected", message=message)
                 break
-            if not rejected:
+            if not rejected and not paged:
                 for arxiv_id in pending:
                     outcomes[arxiv_id] = Outcome(
                         arxiv_id, "not_found", message=f"arXiv has no paper {arxiv_id}."
                     )
                 break
             # A rejected id hides the rest of the batch on the real API: ask again without it.
+            # (Or the answer was paged: ask again for the rest.)
         return outcomes
 
     # --- matching --------------------------------------------------------------------------

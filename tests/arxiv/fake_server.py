@@ -106,6 +106,8 @@ class FakeArxiv:
             raise ValueError("style is 'new' or 'old'")
         self.style = style
         self.timeout_delay = timeout_delay
+        # A server that caps a page below the max_results asked for (None: no cap).
+        self.page_cap: int | None = None
         self.papers: dict[str, FakePaper] = {}
         self.requests: list[RecordedRequest] = []
         self._failures: deque[str] = deque()
@@ -260,6 +262,8 @@ class FakeArxiv:
         ids = [i.strip() for i in params.get("id_list", "").split(",") if i.strip()]
         start = int(params.get("start", "0") or 0)
         max_results = int(params.get("max_results", "10") or 10)
+        if self.page_cap is not None:
+            max_results = min(max_results, self.page_cap)
         for arxiv_id in ids:
             if split_id(arxiv_id) is None:
                 status = 200 if self.style == "new" else 400

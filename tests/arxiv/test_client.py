@@ -225,6 +225,18 @@ def test_batching_250_ids_take_3_requests(fake_arxiv, settings):
     )
 
 
+def test_a_paged_answer_is_followed_up_not_taken_as_missing(fake_arxiv, client):
+    ids = [f"2501.{n:05d}" for n in range(1, 8)]
+    fake_arxiv.add_generated(ids)
+    fake_arxiv.page_cap = 3  # the server sends 3 entries, whatever max_results says
+
+    outcomes = client.fetch([*ids, "2501.99999"])
+
+    assert all(outcomes[i].status == "fetched" for i in ids)
+    assert outcomes["2501.99999"].status == "not_found"
+    assert [len(r.ids) for r in fake_arxiv.requests] == [8, 5, 2]
+
+
 def test_spacing_between_requests_on_the_servers_clock(fake_arxiv, settings):
     settings.ARXIV_BATCH_SIZE = 1
     ids = [f"2501.{n:05d}" for n in range(1, 9)]
