@@ -22,7 +22,7 @@ from functools import wraps
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -46,8 +46,26 @@ class ScheduleState:
     last_modified: datetime.datetime
 
 
+def schedule_changed() -> None:
+    """Bump the version once the current transaction commits (at once outside a transaction).
+
+    After the commit, so that no transaction holds the version row's lock while it works
+    (two sign-ups would queue on it, or deadlock with their own row locks); once per
+    atomic block, however many rows it saves.
+    """
+    connection = transaction.get_connection()
+    # Entries are (savepoint ids when registered, callback, robust); one per block suffices.
+    block = set(connection.savepoint_ids)
+    if connection.in_atomic_block and any(
+        entry[1] is bump_schedule_version and entry[0] == block
+        for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(bump_schedule_version)
+
+
 def bump_schedule_version() -> None:
-    """Record a change to the schedule; safe inside or outside a transaction."""
+    """Record a change to the schedule now (see schedule_changed for the usual way)."""
     from sessions.models import ScheduleVersion
 
     now = timezone.now()

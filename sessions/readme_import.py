@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from papers.identifiers import parse_arxiv_id, parse_doi
 from papers.models import Paper, PaperLink, Proceedings, Venue
 from papers.services import find_paper
-from sessions.caching import bump_schedule_version
+from sessions.caching import schedule_changed
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.readme_format import (
     FormatWarning,
@@ -109,7 +109,7 @@ def import_schedule(
         if dry_run:
             transaction.set_rollback(True)
         elif result.changed:
-            bump_schedule_version()
+            schedule_changed()
     if dry_run and importer.term_created:
         # The row was rolled back; an unsaved Term still carries the name for a preview.
         result.term.pk = None

@@ -4,7 +4,7 @@ Saves are also seen by the cache key's aggregates (row counts and newest `update
 catch bulk_create and queryset updates that set `updated_at`; deletes only move the version's
 `changed_at`, which is what Last-Modified needs. Papers are the catalogue's: only a paper that
 is on the schedule moves the version (its title and ids show there). Code that changes these
-rows with queryset.update() without setting `updated_at` should call bump_schedule_version().
+rows with queryset.update() without setting `updated_at` should call schedule_changed().
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from papers.models import Paper
-from sessions.caching import bump_schedule_version
+from sessions.caching import schedule_changed
 from sessions.models import Person, Presenter, Session, Talk, Term
 
 _SCHEDULE_MODELS = (Term, Session, Talk, Presenter, Person)
@@ -21,14 +21,14 @@ _SCHEDULE_MODELS = (Term, Session, Talk, Presenter, Person)
 def _changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # loaddata: the fixture's own rows, not an edit
-    bump_schedule_version()
+    schedule_changed()
 
 
 def _paper_changed(sender, instance: Paper, created: bool = False, **kwargs) -> None:
     if kwargs.get("raw") or created:
         return  # a new paper is on no talk yet
     if Talk.objects.filter(paper_id=instance.pk).exists():
-        bump_schedule_version()
+        schedule_changed()
 
 
 def connect() -> None:

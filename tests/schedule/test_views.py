@@ -271,15 +271,19 @@ def test_an_edit_invalidates_the_cache(client, term):
     assert "Jenga, as the group calls it" in after.content.decode()
 
 
-def test_a_delete_invalidates_the_cache_and_moves_last_modified(client, term):
+def test_a_delete_invalidates_the_cache_and_moves_last_modified(
+    client, term, django_capture_on_commit_callbacks
+):
     cache_json = client.get("/api/schedule.json")
     before = client.get("/")
     presenter = Presenter.objects.get(person__name="Dongqi Tian")
-    # A delete leaves no timestamp behind; only the version row can notice it.
+    # A delete leaves no timestamp behind; only the version row (bumped on commit) records it.
     future = timezone.now() + datetime.timedelta(seconds=5)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timezone, "now", lambda: future)
-        presenter.delete()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            presenter.delete()
+    assert len(callbacks) == 1  # one bump per transaction
 
     after = _stale(client, "/", before)
     assert "Dongqi Tian" not in after.content.decode()
@@ -289,6 +293,25 @@ def test_a_delete_invalidates_the_cache_and_moves_last_modified(client, term):
     )
     assert stale.status_code == 200
     assert "Dongqi Tian" not in stale.content.decode()
+
+
+def test_version_is_bumped_once_after_commit(term, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from sessions.models import ScheduleVersion
+
+    def current() -> int:
+        return ScheduleVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    before = current()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for talk in Talk.objects.all()[:5]:
+            talk.minutes = 50
+            talk.save()
+        # Nothing is written to the version row inside the transaction.
+        assert current() == before
+    assert len(callbacks) == 1
+    assert current() == before + 1
 
 
 def test_bulk_changes_without_signals_invalidate_the_cache(client, term):
@@ -307,11 +330,14 @@ def test_bulk_changes_without_signals_invalidate_the_cache(client, term):
     assert "A bulk-created topic" in after.content.decode()
 
 
-def test_paper_edit_on_the_schedule_invalidates_the_cache(client, term):
+def test_paper_edit_on_the_schedule_invalidates_the_cache(
+    client, term, django_capture_on_commit_callbacks
+):
     before = client.get("/")
     paper = Paper.objects.get(title__startswith="Jenga")
     paper.title = "Jenga (renamed in the catalogue)"
-    paper.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        paper.save()
     after = _stale(client, "/", before)
     assert "Jenga (renamed in the catalogue)" in after.content.decode()
 
