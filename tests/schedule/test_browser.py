@@ -40,6 +40,13 @@ def test_home_filter_by_presenter_then_open_a_session(page, live_server, screens
     assert "Jenga" in page.locator(".talk").first.inner_text()
     screenshot(page, "schedule-session")
 
+    # The paper's page lists where it was presented.
+    page.locator(".talk-title a", has_text="Jenga").click()
+    page.wait_for_url(re.compile(r"/papers/\d+/$"))
+    sessions = page.locator(".paper-sessions")
+    assert "Mingxuan Liu" in sessions.inner_text()
+    screenshot(page, "schedule-paper-sessions")
+
 
 def test_term_page_shows_requirements_and_downloads(page, live_server, screenshot):
     result = import_shifted()
