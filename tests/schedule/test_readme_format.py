@@ -422,3 +422,33 @@ def test_writer_states_a_year_the_reader_could_not_guess():
         datetime.date(2025, 9, 16),
         datetime.date(2024, 12, 1),
     ]
+
+
+def test_mangled_files_give_a_schedule_or_a_format_error_never_a_crash():
+    import random
+
+    rng = random.Random(4)
+    lines = read("schedule-2025-fall.md").splitlines()
+    junk = ["", "#", "##", "###", "####", "- ", "-", "[x](", "](", "### 31 January", "- 🙋‍♂️ ,,",
+            "#### Topic XLII", "- [📕 slides]()", "### February 29", "- 💡 [] []()", "* (",
+            "### 2026-13-01", "- and and", "<br>", "```", "- ✨", "- ✨ ✨ Rehearsal"]  # fmt: skip
+    for _ in range(150):
+        mangled = list(lines)
+        for _ in range(rng.randint(1, 8)):
+            where = rng.randrange(len(mangled) + 1)
+            action = rng.random()
+            if action < 0.4 and mangled:
+                del mangled[min(where, len(mangled) - 1)]
+            elif action < 0.7:
+                mangled.insert(where, rng.choice(junk))
+            elif mangled:
+                line = mangled[min(where, len(mangled) - 1)]
+                cut = rng.randrange(len(line) + 1)
+                mangled[min(where, len(mangled) - 1)] = line[:cut]
+        try:
+            schedule = parse_schedule("\n".join(mangled))
+        except ScheduleFormatError as error:
+            assert error.line >= 0 and error.message
+            continue
+        assert all(w.line >= 1 for w in schedule.warnings)
+        format_schedule(schedule)  # whatever was read can be written back
