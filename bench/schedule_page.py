@@ -210,6 +210,13 @@ def run_python(url: str, duration: int, headers: dict | None = None) -> tuple[fl
     return len(latencies) / elapsed, statistics.median(latencies) * 1000
 
 
+def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return (
+        statistics.median(rps for rps, _ in samples),
+        statistics.median(ms for _, ms in samples),
+    )
+
+
 def cold_render_ms(paths: list[str], repeat: int = 30) -> dict[str, float]:
     """Median time to render each page with the cache cleared first (in-process)."""
     from django.core.cache import cache
@@ -235,6 +242,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=16)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="page, 304 and static runs alternate this many times; medians are reported",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="schedule-bench-"))
@@ -302,7 +315,10 @@ def main() -> None:
 
         measure = run_wrk if shutil.which("wrk") else run_python
         tool = "wrk -c10 -t2" if measure is run_wrk else "python, 10 threads"
-        print(f"gunicorn {args.workers} sync workers; {tool}; {args.duration} s per run\n")
+        print(
+            f"gunicorn {args.workers} sync workers; {tool}; {args.duration} s per run, "
+            f"median of {args.rounds} rounds; load average {os.getloadavg()[0]:.1f}\n"
+        )
         rows = []
         for path, static_name in pages.items():
             static_url = f"{base}/static/bench/{static_name}"
@@ -311,9 +327,15 @@ def main() -> None:
                     fetch(url)
             status, _, _ = fetch(base + path, {"If-None-Match": etags[path]})
             assert status == 304, (path, status)
-            page = measure(base + path, args.duration)
-            not_modified = measure(base + path, args.duration, {"If-None-Match": etags[path]})
-            static = measure(static_url, args.duration)
+            # Alternate the runs so that a busy neighbour on the machine slows all three alike.
+            runs: dict[str, list[tuple[float, float]]] = {"page": [], "304": [], "static": []}
+            for _ in range(args.rounds):
+                runs["page"].append(measure(base + path, args.duration))
+                runs["304"].append(
+                    measure(base + path, args.duration, {"If-None-Match": etags[path]})
+                )
+                runs["static"].append(measure(static_url, args.duration))
+            page, not_modified, static = (_median(runs[k]) for k in ("page", "304", "static"))
             rows.append((path, sizes[path], page, not_modified, static))
 
         header = (

@@ -15,6 +15,7 @@ Signed-in visitors always get a fresh render: their pages carry their own sign-u
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ def bump_schedule_version() -> None:
         ScheduleVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
 
 
+@functools.cache
 def _state_sql() -> str:
     from sessions.models import Person, Presenter, ScheduleVersion, Session, Talk, Term
 
