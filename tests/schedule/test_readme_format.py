@@ -186,6 +186,12 @@ def test_missing_term_heading_is_fine_with_a_term_name():
     assert len(schedule.sessions) == 2
 
 
+def test_missing_section_headings_are_not_needed():
+    schedule = parse_schedule(MINIMAL.replace("## Schedule\n", ""))
+    assert [s.date.isoformat() for s in schedule.sessions] == ["2026-03-10", "2026-03-03"]
+    assert (schedule.requirements, schedule.other_information, schedule.warnings) == ("", "", [])
+
+
 def test_empty_file_is_an_error():
     with pytest.raises(ScheduleFormatError, match="no '# <term name>' heading"):
         parse_schedule("")
