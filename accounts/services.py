@@ -6,11 +6,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Invite
+from readinggroup.roles import ORGANISERS_GROUP
 from sessions.models import Person, Presenter
 
 
@@ -119,3 +120,20 @@ def link_guest(guest: Person, user: AbstractBaseUser) -> Person:
             member.save(update_fields=["affiliation", "updated_at"])
         guest.delete()
     return member
+
+
+def set_organiser(user: AbstractBaseUser, organiser: bool = True) -> None:
+    """Make `user` an organiser (or no longer one): the Organisers group plus staff status.
+
+    Staff status is what lets them into the admin, where the catalogue and schedule admins
+    grant organisers their rights (readinggroup.admin_permissions).
+    """
+    group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
+    if organiser:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    if user.is_staff != organiser and not user.is_superuser:
+        user.is_staff = organiser
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_is_organiser", None)

@@ -12,45 +12,26 @@ from django.http import HttpRequest
 
 from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
 from papers.services import request_fetch
-from readinggroup.roles import is_organiser
+from readinggroup.admin_permissions import OrganiserAdminMixin
 
 # Fields that, once edited by hand, an arXiv fetch or a list import leaves alone.
 LOCKABLE_FIELDS = ("title", "authors", "affiliations", "system_name", "abstract", "notes")
 
 
-class OrganiserPermissions:
-    """Organisers may view, add, change and delete catalogue rows, besides Django's own perms."""
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_organiser(request.user) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return is_organiser(request.user) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_organiser(request.user) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_organiser(request.user) or super().has_delete_permission(request, obj)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_organiser(request.user) or super().has_module_permission(request)
-
-
 @admin.register(Venue)
-class VenueAdmin(OrganiserPermissions, admin.ModelAdmin):
+class VenueAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["name", "full_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "full_name"]
 
 
-class AcronymInline(OrganiserPermissions, admin.TabularInline):
+class AcronymInline(OrganiserAdminMixin, admin.TabularInline):
     model = Acronym
     extra = 0
 
 
 @admin.register(Proceedings)
-class ProceedingsAdmin(OrganiserPermissions, admin.ModelAdmin):
+class ProceedingsAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "venue", "year", "accepted", "submitted", "paper_count"]
     list_filter = ["venue", "year"]
     search_fields = ["venue__name"]
@@ -66,7 +47,7 @@ class ProceedingsAdmin(OrganiserPermissions, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(OrganiserPermissions, admin.ModelAdmin):
+class TopicAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "name", "parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "parent__name"]
@@ -74,7 +55,7 @@ class TopicAdmin(OrganiserPermissions, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class PaperLinkInline(OrganiserPermissions, admin.TabularInline):
+class PaperLinkInline(OrganiserAdminMixin, admin.TabularInline):
     model = PaperLink
     extra = 1
     fields = ["position", "kind", "label", "url"]
@@ -100,7 +81,7 @@ class AreaFilter(admin.SimpleListFilter):
 
 
 @admin.register(Paper)
-class PaperAdmin(OrganiserPermissions, admin.ModelAdmin):
+class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["title", "venue_label", "system_name", "arxiv_id", "doi", "fetch_status"]
     list_filter = ["proceedings", AreaFilter, "fetch_status"]
     search_fields = ["title", "system_name", "affiliations", "arxiv_id", "doi", "notes"]
@@ -174,7 +155,7 @@ class PaperAdmin(OrganiserPermissions, admin.ModelAdmin):
 
 
 @admin.register(Acronym)
-class AcronymAdmin(OrganiserPermissions, admin.ModelAdmin):
+class AcronymAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["short", "expansion", "proceedings"]
     list_filter = ["proceedings"]
     search_fields = ["short", "expansion"]

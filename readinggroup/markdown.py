@@ -18,3 +18,16 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(cleaned)
+
+
+def safe_url(url: str) -> str:
+    """`url` if a browser may follow it from our pages (http, https, mailto), else "".
+
+    Links typed by members or read from imported files are shown as written, but a
+    javascript: or data: link must never become a live href.
+    """
+    url = (url or "").strip()
+    scheme, colon, _ = url.partition(":")
+    if colon and scheme.lower() in _ALLOWED_URL_SCHEMES and "/" not in scheme:
+        return url
+    return ""

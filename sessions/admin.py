@@ -7,30 +7,12 @@ catalogue's admin; the admin site itself still asks for `is_staff` to let anyone
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from readinggroup.roles import is_organiser
+from readinggroup.admin_permissions import OrganiserAdminMixin
 from sessions.models import Person, Presenter, Session, Talk, Term
 
 
-class OrganiserPermissions:
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_organiser(request.user) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return is_organiser(request.user) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_organiser(request.user) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_organiser(request.user) or super().has_delete_permission(request, obj)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_organiser(request.user) or super().has_module_permission(request)
-
-
-class TalkInline(OrganiserPermissions, admin.StackedInline):
+class TalkInline(OrganiserAdminMixin, admin.StackedInline):
     model = Talk
     extra = 0
     fields = [
@@ -43,7 +25,7 @@ class TalkInline(OrganiserPermissions, admin.StackedInline):
     show_change_link = True
 
 
-class PresenterInline(OrganiserPermissions, admin.TabularInline):
+class PresenterInline(OrganiserAdminMixin, admin.TabularInline):
     model = Presenter
     extra = 0
     fields = ["person", "role", "position", "confirmed"]
@@ -51,14 +33,14 @@ class PresenterInline(OrganiserPermissions, admin.TabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(OrganiserPermissions, admin.ModelAdmin):
+class TermAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "start_date", "end_date"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(Session)
-class SessionAdmin(OrganiserPermissions, admin.ModelAdmin):
+class SessionAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["date", "term", "kind", "title", "start_time", "place"]
     list_filter = ["term", "kind"]
     date_hierarchy = "date"
@@ -68,7 +50,7 @@ class SessionAdmin(OrganiserPermissions, admin.ModelAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(OrganiserPermissions, admin.ModelAdmin):
+class TalkAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "venue_label"]
     list_filter = ["session__term"]
     search_fields = ["title", "paper__title", "presenters__person__name"]
@@ -78,7 +60,7 @@ class TalkAdmin(OrganiserPermissions, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(OrganiserPermissions, admin.ModelAdmin):
+class PersonAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["name", "affiliation", "user"]
     search_fields = ["name", "affiliation", "user__username"]
     list_select_related = ["user"]

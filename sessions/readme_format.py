@@ -36,6 +36,8 @@ from urllib.parse import urljoin
 
 import ftfy
 
+from readinggroup.markdown import safe_url
+
 # --- What the parser returns --------------------------------------------------------------
 
 KIND_REGULAR = "regular"
@@ -764,7 +766,7 @@ class _Reader:
         link = _LINK.fullmatch(text)
         if link:
             talk.title = unescape(link.group("text"))
-            talk.url = resolve_url(link.group("url"), self.base_url)
+            talk.url = self._link(item, link.group("url"))
         else:
             talk.title = unescape(text)
         if not talk.title:
@@ -803,7 +805,15 @@ class _Reader:
                 continue
             if attribute == "slides_url" and is_relative_url(url) and url.endswith("/"):
                 self.warn(item.line, f"the slides link {url!r} is a folder, not a file")
-            setattr(talk, attribute, resolve_url(url, self.base_url))
+            setattr(talk, attribute, self._link(item, url))
+
+    def _link(self, item: _Item, url: str) -> str:
+        """The link resolved against the base URL; a script or data link is dropped."""
+        url = url.strip().strip("<>")
+        if not is_relative_url(url) and not safe_url(url):
+            self.warn(item.line, f"link {url[:60]!r} is not http(s); ignored")
+            return ""
+        return resolve_url(url, self.base_url)
 
 
 _ROLE_NAMES = {

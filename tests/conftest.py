@@ -29,6 +29,25 @@ def missing(flag: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per password; the tests are about rules, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_real_arxiv(settings):
+    # No test may reach the real arXiv: a closed local port refuses at once. The arXiv tests
+    # point ARXIV_API_URL at their fake server.
+    settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

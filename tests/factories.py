@@ -6,10 +6,9 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
+from accounts.services import set_organiser
 from papers.models import Paper, PaperLink, Proceedings, Topic, Venue
-from readinggroup.roles import ORGANISERS_GROUP
 from sessions.models import Person, Presenter, Session, Talk, Term
 
 
@@ -24,11 +23,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class OrganiserFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def organiser_group(self, create, extracted, **kwargs):
         if create:
-            group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
-            self.groups.add(group)
+            set_organiser(self)
 
 
 class VenueFactory(factory.django.DjangoModelFactory):

@@ -29,12 +29,6 @@ def person_of(user, name: str | None = None) -> Person:
     return person
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Real hashing costs ~0.3 s per password; these tests are about rules, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def upcoming_talk(db):
     return make_talk(days=7)
@@ -43,9 +37,3 @@ def upcoming_talk(db):
 @pytest.fixture
 def past_talk(db):
     return make_talk(days=-7)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT

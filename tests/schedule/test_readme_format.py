@@ -458,3 +458,21 @@ def test_mangled_files_give_a_schedule_or_a_format_error_never_a_crash():
             continue
         assert all(w.line >= 1 for w in schedule.warnings)
         format_schedule(schedule)  # whatever was read can be written back
+
+
+def test_script_and_data_links_are_dropped_with_a_warning():
+    text = (
+        "# 2025 Fall\n## Schedule\n### January 20\n#### Topic I\n"
+        "- [SOSP'25] [Evil](javascript:alert(1))\n"
+        "- A B\n"
+        "- [video](javascript:alert(2)),[slides](data:text/html,x),[summary](https://ok.example/s)\n"
+    )
+    schedule = parse_schedule(text)
+    talk = schedule.sessions[0].talks[0]
+    assert (talk.title, talk.url, talk.video_url, talk.slides_url) == ("Evil", "", "", "")
+    assert talk.summary_url == "https://ok.example/s"
+    assert [(w.line, w.message) for w in schedule.warnings] == [
+        (5, "link 'javascript:alert(1)' is not http(s); ignored"),
+        (7, "link 'javascript:alert(2)' is not http(s); ignored"),
+        (7, "link 'data:text/html,x' is not http(s); ignored"),
+    ]
