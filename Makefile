@@ -36,8 +36,11 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A readinggroup beat --loglevel=info
 
+# Figures, not tests: each script prints what it measured.
 bench: $(STAMP)
 	$(BIN)/python bench/import_papers.py
+	$(BIN)/python bench/arxiv_fetch.py
+	$(BIN)/python bench/schedule_page.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media
