@@ -35,7 +35,7 @@ def test_member_registers_signs_up_prepares_and_withdraws(
     page.get_by_label("Display name").fill("Nora Newbie")
     page.get_by_label("Affiliation").fill("HKU")
     page.get_by_label("Email").fill("nora@example.org")
-    page.get_by_label("Password:", exact=True).fill("a-long-unusual-passphrase-42")
+    page.get_by_label("Password", exact=True).fill("a-long-unusual-passphrase-42")
     page.get_by_label("Password confirmation").fill("a-long-unusual-passphrase-42")
     screenshot(page, "members-register")
     page.get_by_role("button", name="Create account").click()
