@@ -19,14 +19,23 @@ def seed_text() -> str:
 
 def shifted_seed(today: datetime.date | None = None, *, upcoming: int = 5) -> str:
     """The seed README with its dates moved by whole weeks so that `upcoming` sessions lie
-    ahead of today (the nearest in 1-7 days) and the rest behind: the pages then have a next
-    session, upcoming and past ones, whatever day the tests run."""
+    ahead of today and the rest behind: the pages then have a next session, upcoming and past
+    ones, whatever day the tests run.
+
+    The pages count a session held today as upcoming, so the next session lands 0-6 days
+    ahead: the fewest whole weeks that bring it to today or later. On the sessions' own
+    weekday it is today's session, and the one before it a week ago (a shift that put the
+    next session 7 days ahead would put the previous one on today, making it upcoming too).
+    """
     today = today or timezone.localdate()
     schedule = parse_schedule(seed_text())
     newest_first = schedule.sessions
     pivot = newest_first[upcoming - 1].date  # becomes the next session
-    weeks = (today - pivot).days // 7 + 1
+    weeks = -((pivot - today).days // 7)  # ceil((today - pivot) / 7 days)
     delta = datetime.timedelta(weeks=weeks)
+    previous = newest_first[upcoming].date if len(newest_first) > upcoming else None
+    assert today <= pivot + delta < today + datetime.timedelta(days=7)
+    assert previous is None or previous + delta < today, "sessions closer than a week apart"
     schedule.sessions = [
         dataclasses.replace(session, date=session.date + delta) for session in newest_first
     ]
