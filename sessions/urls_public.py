@@ -2,7 +2,8 @@
 
 from django.urls import URLPattern, path
 
-from sessions import api, feeds, ical, views_public
+from sessions import views_public
+from sessions.exports import feed, ical, schedule_json
 
 urlpatterns: list[URLPattern] = [
     path("", views_public.home, name="home"),
@@ -11,6 +12,6 @@ urlpatterns: list[URLPattern] = [
     path("terms/<slug:slug>/schedule.ics", ical.term_ics, name="term_ical"),
     path("sessions/<str:date>/", views_public.session_detail, name="session"),
     path("schedule.ics", ical.schedule_ics, name="ical"),
-    path("feed/", feeds.upcoming_feed, name="feed"),
-    path("api/schedule.json", api.schedule_json, name="api"),
+    path("feed/", feed.upcoming_feed, name="feed"),
+    path("api/schedule.json", schedule_json.schedule_json, name="api"),
 ]

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from papers.models import Paper, Proceedings, Venue
-from sessions.api import schedule_data
+from sessions.exports.schedule_json import schedule_data
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.readme_export import export_term, ordered_presenters
 from sessions.readme_format import ScheduleFormatError

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from papers.models import Paper
-from sessions.ical import fold
+from sessions.exports.ical import fold
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.readme_format import parse_schedule
 from tests import factories

@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
-from sessions.ical import description, summary
+from sessions.exports.ical import description, summary
 from sessions.models import Session
 from sessions.selectors import upcoming_sessions
 
