@@ -6,5 +6,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("papers.urls")),
-    path("", include("sessions.urls")),
+    path("", include("sessions.views.urls")),
 ]

@@ -121,7 +121,7 @@ def test_missing_talk_is_404(client, member):
 def render_actions(rf, user, talk, settings=None):
     from django.template.loader import render_to_string
 
-    from sessions.views_members import talk_for_display
+    from sessions.views.members import talk_for_display
 
     request = rf.get("/")
     request.user = user

@@ -88,7 +88,7 @@ def snapshot() -> tuple:
 
 
 def test_every_organiser_url_is_covered(term):
-    from sessions import urls_organiser
+    from sessions.views import urls_organiser
 
     assert len(urls(term)) == len(urls_organiser.urlpatterns)
 
@@ -763,7 +763,7 @@ def test_a_payload_signed_with_other_text_is_refused(client, organiser, readme):
     """Swapping the markdown inside the payload breaks the signature."""
     from django.core import signing
 
-    from sessions.views_organiser import IMPORT_SALT
+    from sessions.views.organiser import IMPORT_SALT
 
     client.force_login(organiser)
     payload = preview(client, readme).context["payload"]

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from sessions import views_members as views
+from sessions.views import members as views
 
 urlpatterns: list[URLPattern] = [
     path("talks/<int:pk>/signup/", views.talk_signup, name="talk_signup"),

@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern, path
 
-from sessions import views_public
 from sessions.exports import feed, ical, schedule_json
+from sessions.views import public as views_public
 
 urlpatterns: list[URLPattern] = [
     path("", views_public.home, name="home"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.services import person_for
 from readinggroup.roles import is_organiser
 from sessions import signups, slides
+from sessions.forms.members import LinksForm, SlidesForm
 from sessions.models import Person, Presenter, Session, Talk
 from sessions.selectors import talks_queryset
 
@@ -216,19 +216,6 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
 
 
 # --- the lead's talk page ------------------------------------------------------------------
-
-
-class LinksForm(forms.Form):
-    video_url = forms.URLField(
-        label="Video link", max_length=1000, required=False, assume_scheme="https"
-    )
-    summary_url = forms.URLField(
-        label="Text summary link", max_length=1000, required=False, assume_scheme="https"
-    )
-
-
-class SlidesForm(forms.Form):
-    slides = forms.FileField(label="Slides (PDF)")
 
 
 def _search(q: str) -> list:

@@ -1,6 +1,6 @@
 """The schedule's URLs, by who uses them; each module lists its own paths."""
 
-from sessions import urls_members, urls_organiser, urls_public
+from sessions.views import urls_members, urls_organiser, urls_public
 
 app_name = "schedule"
 

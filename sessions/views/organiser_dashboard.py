@@ -1,69 +1,33 @@
-"""The organiser's pages: terms, the term dashboard with inline editing, presenters, README import.
+"""The organiser's term dashboard: one row per session, edited inline, talk slots, presenters.
 
-Every view checks the role on the server (`organiser_required`). Views that HTMX calls answer
-with the changed fragment for HTMX and with a redirect (or the full page) for a plain submit.
+Views that HTMX calls answer with the changed row(s) for HTMX and with a redirect (or the full
+page) for a plain submit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from papers.selectors import search_papers
-from readinggroup.roles import is_organiser
 from sessions import planning, signups
-from sessions.forms_organiser import (
+from sessions.forms.organiser import (
     AssignPresenterForm,
     MoveTalkForm,
-    NewTermForm,
-    ReadmeUploadForm,
     RulesForm,
     SessionForm,
     TalkFormSet,
 )
 from sessions.models import Person, Presenter, Session, Talk, Term
-from sessions.readme_export import export_term
-from sessions.readme_format import ScheduleFormatError, roman
-from sessions.readme_import import ImportResult, import_schedule
 from sessions.rules import Problem, check_session, sessions_for_checks
-
-TEMPLATES = "schedule/organiser"
-IMPORT_SALT = "schedule.organiser.readme-import"
-IMPORT_MAX_AGE = 6 * 60 * 60  # seconds a preview stays valid
-
-
-def organiser_required(view: Callable) -> Callable:
-    """Anonymous visitors go to the login page; signed-in non-organisers get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_organiser(request.user):
-            raise PermissionDenied("Only organisers can do this.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _vary(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
+from sessions.views.organiser import TEMPLATES, dashboard_url, organiser_required, vary_on_htmx
 
 # --- rows of the dashboard -----------------------------------------------------------------
 
@@ -134,12 +98,7 @@ def _render_rows(
         row.oob = index > 0
         rows.append(row)
     context = _row_context(term, rows, sessions)
-    return _vary(render(request, f"{TEMPLATES}/term.html#session-rows", context))
-
-
-def _dashboard_url(term: Term, session: Session | None = None) -> str:
-    url = reverse("schedule:organiser_term", kwargs={"slug": term.slug})
-    return f"{url}#session-{session.pk}" if session is not None else url
+    return vary_on_htmx(render(request, f"{TEMPLATES}/term.html#session-rows", context))
 
 
 def _answer(
@@ -158,44 +117,7 @@ def _answer(
         messages.error(request, error)
     elif success:
         messages.success(request, success)
-    return _vary(HttpResponseRedirect(_dashboard_url(term, session)))
-
-
-# --- terms ---------------------------------------------------------------------------------
-
-
-@organiser_required
-@require_http_methods(["GET", "POST"])
-def term_list(request: HttpRequest) -> HttpResponse:
-    form = NewTermForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            term = planning.generate_term(
-                data["name"],
-                data["slug"],
-                weekday=data["weekday"],
-                start_date=data["start_date"],
-                weeks=data["weeks"],
-                start_time=data["start_time"],
-                place=data["place"],
-                online_link=data["online_link"],
-                skip_dates=data["skip_dates"],
-                talks_per_session=data["talks_per_session"],
-                minutes=data["minutes"],
-            )
-        except planning.PlanningError as exc:
-            form.add_error(None, str(exc))
-        else:
-            count = term.sessions.count()
-            messages.success(request, f"Created {term.name} with {count} sessions.")
-            return redirect(_dashboard_url(term))
-    terms = Term.objects.annotate(
-        session_count=Count("sessions"), first_date=Min("sessions__date")
-    ).order_by("-start_date", "-id")
-    return render(
-        request, f"{TEMPLATES}/term_list.html", {"terms": terms, "form": form, "nav": "organise"}
-    )
+    return vary_on_htmx(HttpResponseRedirect(dashboard_url(term, session)))
 
 
 @organiser_required
@@ -214,33 +136,6 @@ def term_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, f"{TEMPLATES}/term.html", context)
 
 
-@organiser_required
-@require_POST
-def term_rules(request: HttpRequest, slug: str) -> HttpResponse:
-    term = get_object_or_404(Term, slug=slug)
-    form = RulesForm(request.POST, instance=term)
-    if form.is_valid():
-        form.save()
-        messages.success(request, "Rules saved; the checks below follow them.")
-    else:
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"Rules not saved: {errors}")
-    return redirect(_dashboard_url(term))
-
-
-@organiser_required
-@require_GET
-def term_export(request: HttpRequest, slug: str) -> HttpResponse:
-    term = get_object_or_404(Term, slug=slug)
-    # Uploaded slides are linked with the site's address, so the file works anywhere.
-    site_url = request.build_absolute_uri("/").rstrip("/")
-    response = HttpResponse(
-        export_term(term, site_url=site_url), content_type="text/markdown; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{term.slug}.md"'
-    return response
-
-
 # --- a session row: view, edit, cancel, talk slots ------------------------------------------
 
 
@@ -254,7 +149,7 @@ def session_row(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     if request.htmx:
         return _render_rows(request, session.term, [session.pk])
-    return _vary(redirect(_dashboard_url(session.term, session)))
+    return vary_on_htmx(redirect(dashboard_url(session.term, session)))
 
 
 def _edit_forms(session: Session, data=None) -> tuple[SessionForm, TalkFormSet]:
@@ -282,7 +177,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return _render_rows(request, saved.term, [saved.pk])
         messages.success(request, f"Saved the session of {saved.date:%d %B %Y}.")
-        return _vary(redirect(_dashboard_url(saved.term, saved)))
+        return vary_on_htmx(redirect(dashboard_url(saved.term, saved)))
     # Unsaved edits must not leak into the page's header (e.g. a rejected date).
     session.refresh_from_db()
     context = {
@@ -297,7 +192,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx
         else (f"{TEMPLATES}/session_edit.html")
     )
-    return _vary(render(request, template, context))
+    return vary_on_htmx(render(request, template, context))
 
 
 def _widen_term(session: Session) -> None:
@@ -437,88 +332,3 @@ def paper_suggestions(request: HttpRequest) -> HttpResponse:
     ).strip()
     papers = list(search_papers(query)[:10]) if len(query) >= 2 else []
     return render(request, f"{TEMPLATES}/paper_options.html", {"papers": papers})
-
-
-# --- README import -------------------------------------------------------------------------
-
-
-@organiser_required
-@require_http_methods(["GET", "POST"])
-def readme_import(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.POST.get("step") == "confirm":
-        return _import_confirm(request)
-    form = ReadmeUploadForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    context: dict = {"form": form, "nav": "organise"}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        job = {
-            "text": data["markdown"],
-            "term_name": data["term_name"] or None,
-            "base_url": data["base_url"],
-            "user": request.user.pk,
-        }
-        try:
-            result = import_schedule(
-                job["text"], term_name=job["term_name"], base_url=job["base_url"], dry_run=True
-            )
-        except ScheduleFormatError as exc:
-            form.add_error(None, f"This README cannot be imported: {exc}")
-        else:
-            sessions = sorted(result.schedule.sessions, key=lambda s: s.date)
-            for talk in (t for s in sessions for t in s.talks):
-                talk.topic = f"Topic {roman(talk.position)}"
-            context.update(
-                result=result,
-                sessions=sessions,
-                counts=[(kind, result.counts[kind]) for kind in result.counts],
-                payload=signing.dumps(job, salt=IMPORT_SALT, compress=True),
-            )
-    return render(request, f"{TEMPLATES}/import.html", context)
-
-
-def _summary(result: ImportResult) -> str:
-    """ "Imported 2025 Fall: sessions 15 created; talks 25 created; …" (what changed only)."""
-    parts = []
-    for kind, tally in result.counts.items():
-        done = [
-            f"{count} {action}"
-            for count, action in (
-                (tally.created, "created"),
-                (tally.updated, "updated"),
-                (tally.removed, "removed"),
-            )
-            if count
-        ]
-        if done and kind != "terms":
-            parts.append(f"{kind} {', '.join(done)}")
-    return f"Imported {result.term.name}: {'; '.join(parts) or 'nothing changed'}."
-
-
-def _import_confirm(request: HttpRequest) -> HttpResponse:
-    """Save what the preview showed: the markdown comes back signed, so nobody can swap it."""
-    try:
-        job = signing.loads(
-            request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
-        )
-        if job.get("user") != request.user.pk:
-            raise signing.BadSignature("preview made for someone else")
-    except signing.SignatureExpired:
-        error = "This preview is more than six hours old; upload the README again."
-    except signing.BadSignature:
-        error = "The preview could not be verified; upload the README again. Nothing was saved."
-    else:
-        try:
-            result = import_schedule(
-                job["text"], term_name=job["term_name"], base_url=job["base_url"], dry_run=False
-            )
-        except ScheduleFormatError as exc:
-            # The database changed since the preview (e.g. a date taken meanwhile).
-            error = f"Nothing was imported: {exc}"
-        else:
-            messages.success(request, _summary(result))
-            return redirect(_dashboard_url(result.term))
-    context = {"form": ReadmeUploadForm(), "import_error": error, "nav": "organise"}
-    return render(request, f"{TEMPLATES}/import.html", context, status=400)
