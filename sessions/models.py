@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from sessions.numbering import roman
+
 
 class Term(models.Model):
     name = models.CharField(max_length=100, help_text='As the group says it, e.g. "2025 Fall".')
@@ -51,6 +53,23 @@ class Term(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("schedule:term", kwargs={"slug": self.slug})
+
+    def extend_to_include(self, day: datetime.date, *, save: bool = True) -> list[str]:
+        """Stretch the term's dates so that `day` (a session's date) falls inside them.
+
+        Returns the names of the fields that changed; saves them unless `save=False` (for a
+        caller that saves other fields of the term along with them).
+        """
+        changed = []
+        if self.start_date is None or day < self.start_date:
+            self.start_date = day
+            changed.append("start_date")
+        if self.end_date is None or day > self.end_date:
+            self.end_date = day
+            changed.append("end_date")
+        if changed and save:
+            self.save(update_fields=[*changed, "updated_at"])
+        return changed
 
 
 class Session(models.Model):
@@ -136,8 +155,7 @@ class Talk(models.Model):
 
     @property
     def roman_position(self) -> str:
-        numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-        return numerals[self.position - 1] if 1 <= self.position <= 10 else str(self.position)
+        return roman(self.position)
 
     @property
     def display_title(self) -> str:

@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from papers.models import Paper
 from sessions.models import Person, Presenter, Session, Talk, Term
-from sessions.readme_format import venue_name
+from sessions.venue_tags import venue_name
 
 WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
 from sessions.models import Session, Talk, Term
-from sessions.readme_export import ordered_presenters
+from sessions.readme.exporter import ordered_presenters
 from sessions.selectors import schedule_terms, talk_link, talk_venue
 
 PRODID = "-//Reading group//Schedule//EN"

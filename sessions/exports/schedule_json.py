@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
 from sessions.models import Session, Talk, Term
-from sessions.readme_export import ordered_presenters, slides_link
+from sessions.readme.exporter import ordered_presenters, slides_link
 from sessions.selectors import schedule_terms, talk_link, talk_venue
 
 

@@ -16,7 +16,7 @@ from papers.models import Paper
 from papers.services import find_paper
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.planning import MAX_TALKS_PER_SESSION, MAX_WEEKS, WEEKDAYS
-from sessions.readme_format import decode_bytes
+from sessions.readme.encoding import decode_bytes
 
 README_MAX_BYTES = 1024 * 1024
 

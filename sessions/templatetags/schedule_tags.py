@@ -10,8 +10,8 @@ from django.utils import timezone
 from papers.models import Paper
 from sessions import selectors
 from sessions.models import Session, Talk
-from sessions.readme_format import is_relative_url as _is_relative_url
-from sessions.readme_format import venue_name
+from sessions.readme.syntax import is_relative_url as _is_relative_url
+from sessions.venue_tags import venue_name
 
 register = template.Library()
 

@@ -28,9 +28,10 @@ from sessions.forms.organiser import (
     RulesForm,
 )
 from sessions.models import Session, Term
-from sessions.readme_export import export_term
-from sessions.readme_format import ScheduleFormatError, roman
-from sessions.readme_import import ImportResult, import_schedule
+from sessions.numbering import roman
+from sessions.readme.exporter import export_term
+from sessions.readme.importer import ImportResult, import_schedule
+from sessions.readme.parsed import ScheduleFormatError
 
 TEMPLATES = "schedule/organiser"
 IMPORT_SALT = "schedule.organiser.readme-import"

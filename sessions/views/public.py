@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
 from sessions.models import Term
-from sessions.readme_export import export_term
+from sessions.readme.exporter import export_term
 from sessions.selectors import (
     WHEN_CHOICES,
     all_terms,

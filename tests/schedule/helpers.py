@@ -8,8 +8,9 @@ import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
-from sessions.readme_format import format_schedule, parse_schedule
-from sessions.readme_import import ImportResult, import_schedule
+from sessions.readme.importer import ImportResult, import_schedule
+from sessions.readme.reader import parse_schedule
+from sessions.readme.writer import format_schedule
 from tests.conftest import FIXTURES
 
 

@@ -8,14 +8,10 @@ from dataclasses import asdict
 
 import pytest
 
-from sessions.readme_format import (
-    FormatWarning,
-    ScheduleFormatError,
-    format_schedule,
-    parse_schedule,
-    split_decoration,
-    split_names,
-)
+from sessions.readme.parsed import FormatWarning, ScheduleFormatError
+from sessions.readme.reader import parse_schedule
+from sessions.readme.syntax import split_decoration, split_names
+from sessions.readme.writer import format_schedule
 from tests.conftest import FIXTURES
 from tests.schedule.expected import (
     EXPECTED,

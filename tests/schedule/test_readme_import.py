@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from papers.models import Paper, Proceedings, Venue
 from sessions.exports.schedule_json import schedule_data
 from sessions.models import Person, Presenter, Session, Talk, Term
-from sessions.readme_export import export_term, ordered_presenters
-from sessions.readme_format import ScheduleFormatError
-from sessions.readme_import import ScheduleImportError, import_schedule
+from sessions.readme.exporter import export_term, ordered_presenters
+from sessions.readme.importer import ScheduleImportError, import_schedule
+from sessions.readme.parsed import ScheduleFormatError
 from sessions.selectors import schedule_terms, talk_link, talk_venue
 from tests import factories
 from tests.conftest import FIXTURES

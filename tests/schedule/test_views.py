@@ -17,7 +17,7 @@ from django.utils.http import http_date
 from papers.models import Paper
 from sessions.exports.ical import fold
 from sessions.models import Person, Presenter, Session, Talk, Term
-from sessions.readme_format import parse_schedule
+from sessions.readme.reader import parse_schedule
 from tests import factories
 from tests.schedule.helpers import import_shifted
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessions.models import Term
-from sessions.readme_export import export_term
+from sessions.readme.exporter import export_term
 
 
 class Command(BaseCommand):

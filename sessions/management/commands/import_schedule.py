@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions.readme_format import ScheduleFormatError, decode_bytes
-from sessions.readme_import import import_schedule
+from sessions.readme.encoding import decode_bytes
+from sessions.readme.importer import import_schedule
+from sessions.readme.parsed import ScheduleFormatError
 
 
 class Command(BaseCommand):

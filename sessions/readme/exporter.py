@@ -5,13 +5,8 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from sessions.models import Presenter, Talk, Term
-from sessions.readme_format import (
-    ParsedPresenter,
-    ParsedSchedule,
-    ParsedSession,
-    ParsedTalk,
-    format_schedule,
-)
+from sessions.readme.parsed import ParsedPresenter, ParsedSchedule, ParsedSession, ParsedTalk
+from sessions.readme.writer import format_schedule
 from sessions.selectors import talk_link, talk_venue, term_sessions
 
 

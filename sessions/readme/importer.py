@@ -1,4 +1,4 @@
-"""Import a term from the group's README (see sessions/readme_format.py) into the database.
+"""Import a term from the group's README (see sessions/readme/reader.py) into the database.
 
 What the file says wins; what it leaves out is kept: an empty slides line does not delete an
 uploaded deck, a topic without a presenters line keeps its sign-ups, a session the file does
@@ -21,16 +21,16 @@ from papers.models import Paper, PaperLink, Proceedings, Venue
 from papers.services import find_paper
 from sessions.caching import schedule_changed
 from sessions.models import Person, Presenter, Session, Talk, Term
-from sessions.readme_format import (
+from sessions.numbering import roman
+from sessions.readme.parsed import (
     FormatWarning,
     ParsedSchedule,
     ParsedSession,
     ParsedTalk,
     ScheduleFormatError,
-    parse_schedule,
-    parse_venue_label,
-    roman,
 )
+from sessions.readme.reader import parse_schedule
+from sessions.venue_tags import parse_venue_label
 
 KINDS = ("terms", "sessions", "talks", "people", "presenters", "papers")
 
@@ -189,21 +189,24 @@ class _Importer:
             desired["requirements"] = parsed.requirements
         if parsed.other_information:
             desired["other_information"] = parsed.other_information
-        if dates:
-            start = min([d for d in (term.start_date, min(dates)) if d is not None])
-            end = max([d for d in (term.end_date, max(dates)) if d is not None])
-            desired["start_date"], desired["end_date"] = start, end
-        self._apply(term, desired, "terms", term.name, parsed.line)
+        stretched = []
+        for day in (min(dates), max(dates)) if dates else ():
+            stretched += term.extend_to_include(day, save=False)
+        self._apply(term, desired, "terms", term.name, parsed.line, also=stretched)
         return term
 
-    def _apply(self, obj, desired: dict, kind: str, label: str, line: int) -> bool:
-        """Set the fields that differ, save them, and count the row."""
+    def _apply(
+        self, obj, desired: dict, kind: str, label: str, line: int, also: list[str] | None = None
+    ) -> bool:
+        """Set the fields that differ, save them (with `also`, set already), and count the row."""
         changed = [name for name, value in desired.items() if getattr(obj, name) != value]
+        changed += also or []
         if not changed:
             self.count(kind, "unchanged", label, line)
             return False
         for name in changed:
-            setattr(obj, name, desired[name])
+            if name in desired:
+                setattr(obj, name, desired[name])
         obj.save(update_fields=[*changed, "updated_at"])
         self.count(kind, "updated", label, line, changed)
         return True
