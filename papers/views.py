@@ -15,6 +15,7 @@ from django_htmx.http import push_url
 
 from papers import selectors
 from papers.models import Topic
+from readinggroup.safe_urls import external_url
 
 PAGE_SIZE = 25
 FILTERS = ("q", "venue", "year", "topic", "page")
@@ -109,10 +110,6 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "papers/paper_detail.html", context)
 
 
-def _safe_url(url: str) -> str:
-    return url if url.lower().startswith(("https://", "http://")) else ""
-
-
 @require_safe
 def proceedings_detail(request: HttpRequest, venue: str, year: int) -> HttpResponse:
     proceedings = selectors.get_proceedings(venue, year)
@@ -124,8 +121,8 @@ def proceedings_detail(request: HttpRequest, venue: str, year: int) -> HttpRespo
     context = {
         "nav": "papers",
         "proceedings": proceedings,
-        "homepage": _safe_url(proceedings.homepage),
-        "paper_lists": [(url, _safe_url(url)) for url in proceedings.paper_list_urls or []],
+        "homepage": external_url(proceedings.homepage),
+        "paper_lists": [(url, external_url(url)) for url in proceedings.paper_list_urls or []],
         "outline": outline,
         "paper_count": sum(len(papers) for _, sections in outline for _, papers in sections),
         "acronyms": list(proceedings.acronyms.order_by("pk")),

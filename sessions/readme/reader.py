@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from readinggroup.markdown import safe_url
+from readinggroup.safe_urls import safe_url
 from sessions.numbering import roman, roman_to_int
 from sessions.readme.encoding import repair_text
 from sessions.readme.parsed import (
