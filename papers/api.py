@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from papers import selectors
 from papers.models import Paper
+from papers.venues import PREPRINT_VENUE
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -43,7 +44,7 @@ def paper_json(request: HttpRequest, paper: Paper) -> dict:
     if proceedings is not None:
         venue, year = proceedings.venue.name, proceedings.year
     else:
-        venue = selectors.ARXIV if paper.arxiv_id else ""
+        venue = PREPRINT_VENUE if paper.arxiv_id else ""
         year = paper.arxiv_published.year if paper.arxiv_published else None
     return {
         "id": paper.pk,

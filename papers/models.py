@@ -7,6 +7,12 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from readinggroup.safe_urls import external_url
+
+# The group's preprint server: a paper with an arXiv id and no proceedings is an arXiv paper.
+# papers.venues is the home of venue rules; it lives here only because Paper.venue_label needs it.
+PREPRINT_VENUE = "arXiv"
+
 
 class Venue(models.Model):
     class Kind(models.TextChoices):
@@ -29,6 +35,10 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_preprint(self) -> bool:
+        return self.kind == self.Kind.PREPRINT
 
 
 class Proceedings(models.Model):
@@ -178,9 +188,9 @@ class Paper(models.Model):
     def venue_label(self) -> str:
         """How the group writes it: SOSP'25, OSDI'25, arXiv."""
         if self.proceedings_id is None:
-            return "arXiv" if self.arxiv_id else ""
+            return PREPRINT_VENUE if self.arxiv_id else ""
         proceedings = self.proceedings
-        if proceedings.venue.kind == Venue.Kind.PREPRINT:
+        if proceedings.venue.is_preprint:
             return proceedings.venue.name
         return f"{proceedings.venue.name}'{proceedings.year % 100:02d}"
 
@@ -221,6 +231,12 @@ class PaperLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.url}"
+
+    @property
+    def href(self) -> str:
+        """The URL when our pages may link it (a safe scheme), else "": a relative link of the
+        source list, or anything typed in the admin, is shown as text."""
+        return external_url(self.url)
 
 
 class Acronym(models.Model):

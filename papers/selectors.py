@@ -9,14 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from papers.catalogue_import import outline
 from papers.identifiers import normalize_title
 from papers.models import Paper, PaperLink, Proceedings, Topic
-
-# Papers without proceedings but with an arXiv id are shown (and filtered) as "arXiv".
-ARXIV = "arXiv"
+from papers.venues import PREPRINT_VENUE, is_preprint
 
 
 def search_papers(
@@ -49,7 +47,7 @@ def search_papers(
     venue = (venue or "").strip()
     if venue:
         by_venue = Q(proceedings__venue__name__iexact=venue)
-        if venue.lower() == ARXIV.lower():
+        if is_preprint(venue):
             by_venue |= Q(proceedings__isnull=True) & ~Q(arxiv_id="")
         papers = papers.filter(by_venue)
     if year is not None:
@@ -81,20 +79,11 @@ def topic_and_descendants(topic_id: int) -> list[int]:
     return found
 
 
-def _safe_links() -> QuerySet[PaperLink]:
-    """Links in list order, each with `href`: its URL when it is safe to link (http, https),
-    else "" — a relative link of the source list or anything a person typed in the admin."""
-    safe = Q(url__istartswith="https://") | Q(url__istartswith="http://")
-    return PaperLink.objects.annotate(
-        href=Case(When(safe, then=F("url")), default=Value(""), output_field=CharField())
-    ).order_by("position", "pk")
-
-
 def with_details(papers: QuerySet[Paper]) -> QuerySet[Paper]:
     """Prefetch what a paper listing shows: topics (with their area) and links."""
     return papers.prefetch_related(
         Prefetch("topics", queryset=Topic.objects.select_related("parent__parent")),
-        Prefetch("links", queryset=_safe_links()),
+        Prefetch("links", queryset=PaperLink.objects.order_by("position", "pk")),
     )
 
 
@@ -119,8 +108,8 @@ def filter_choices() -> FilterChoices:
     )
     venues = sorted({p.venue.name for p in proceedings}, key=str.lower)
     preprints = Paper.objects.filter(proceedings__isnull=True).exclude(arxiv_id="")
-    if ARXIV.lower() not in {v.lower() for v in venues} and preprints.exists():
-        venues.append(ARXIV)
+    if not any(is_preprint(name) for name in venues) and preprints.exists():
+        venues.append(PREPRINT_VENUE)
     years = sorted({p.year for p in proceedings}, reverse=True)
     return FilterChoices(
         venues=venues, years=years, topics=topic_choices(), proceedings=proceedings

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from papers.models import Venue
+from papers.venues import is_preprint
 from sessions.models import Presenter, Session, Talk, Term
 
 # The conferences the group's pairing rule asks for, lower-case.
@@ -88,8 +88,8 @@ def talk_kind(talk: Talk) -> str | None:
         if proceedings is not None:
             if proceedings.venue.name.lower() in CONFERENCES:
                 return CONFERENCE
-            if proceedings.venue.kind == Venue.Kind.PREPRINT:
-                return ARXIV if proceedings.venue.name.lower() == "arxiv" else OTHER
+            if is_preprint(proceedings.venue):
+                return ARXIV if is_preprint(proceedings.venue.name) else OTHER
             return OTHER
         if paper.arxiv_id:
             return ARXIV
@@ -98,7 +98,7 @@ def talk_kind(talk: Talk) -> str | None:
         name = match.group(1).lower()
         if name in CONFERENCES:
             return CONFERENCE
-        if name == "arxiv":
+        if is_preprint(name):
             return ARXIV
         return OTHER
     if paper is None and not talk.title:

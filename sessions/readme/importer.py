@@ -17,8 +17,9 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from papers.identifiers import parse_arxiv_id, parse_doi
-from papers.models import Paper, PaperLink, Proceedings, Venue
+from papers.models import Paper, PaperLink, Proceedings
 from papers.services import find_paper
+from papers.venues import is_preprint, proceedings_for, venue_for_label
 from sessions.caching import schedule_changed
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.numbering import roman
@@ -412,18 +413,11 @@ class _Importer:
         if not label:
             return None
         name, year = parse_venue_label(label)
-        is_arxiv = name.lower() == "arxiv"
-        if is_arxiv:
-            name = "arXiv"
+        if is_preprint(name):
             year = year or _arxiv_year(arxiv) or date.year
         if year is None:
             return None
-        venue = Venue.objects.filter(name__iexact=name).first()
-        if venue is None:
-            kind = Venue.Kind.PREPRINT if is_arxiv else Venue.Kind.CONFERENCE
-            venue = Venue.objects.create(name=name, kind=kind)
-        proceedings, _ = Proceedings.objects.get_or_create(venue=venue, year=year)
-        return proceedings
+        return proceedings_for(venue_for_label(name), year)
 
 
 def _arxiv_year(arxiv) -> int | None:

@@ -8,10 +8,10 @@ from django import template
 from django.utils import timezone
 
 from papers.models import Paper
+from papers.venues import is_preprint
 from sessions import selectors
 from sessions.models import Session, Talk
 from sessions.readme.syntax import is_relative_url as _is_relative_url
-from sessions.venue_tags import venue_name
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def talk_venue(talk: Talk) -> str:
 @register.filter
 def venue_kind(label: str) -> str:
     """CSS class of a venue tag: preprint (arXiv) or conference."""
-    return "preprint" if venue_name(label).lower() == "arxiv" else "conference"
+    return "preprint" if is_preprint(label) else "conference"
 
 
 @register.filter
