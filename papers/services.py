@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from celery import current_app
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from papers import tasks
+from papers.arxiv.sync import FETCH_TASK, REFRESH_LIMIT, papers_due_for_refresh
 from papers.identifiers import normalize_title, parse_arxiv_id
 from papers.models import Paper
 
@@ -57,8 +59,25 @@ def request_fetch(paper_ids: Iterable[int], force: bool = False) -> list[int]:
         Paper.objects.filter(pk__in=queued).update(
             fetch_status=Paper.FetchStatus.QUEUED, updated_at=timezone.now()
         )
-        tasks.enqueue_fetch(queued, force=force)
+        enqueue_fetch(queued, force=force)
     return queued
+
+
+def enqueue_fetch(paper_ids: list[int], force: bool = False) -> None:
+    """Send one fetch task per batch once the current transaction commits (at once outside one).
+
+    The task is looked up by name: papers.tasks wraps this module, so this one never imports it.
+    """
+    task = current_app.tasks[FETCH_TASK]
+    size = settings.ARXIV_BATCH_SIZE
+    for start in range(0, len(paper_ids), size):
+        task.delay_on_commit(paper_ids[start : start + size], force)
+
+
+def queue_refresh(limit: int = REFRESH_LIMIT) -> list[int]:
+    """Queue never-fetched, failed-and-due, stale and stuck papers (the periodic refresh)."""
+    due = list(papers_due_for_refresh().values_list("pk", flat=True)[:limit])
+    return request_fetch(due)
 
 
 def get_or_create_arxiv_paper(arxiv_id: str) -> tuple[Paper, bool]:

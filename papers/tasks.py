@@ -1,203 +1,30 @@
-"""Celery tasks that fill papers in from the arXiv API.
+"""Celery tasks of the catalogue: thin wrappers (ids in, one service call).
 
-A task takes paper ids (never model instances), asks arXiv about all of them in as few
-requests as the batch size allows, then writes each paper in its own short transaction with
-the row locked. Only papers still marked "queued" are written (unless forced), so a task that
-runs twice, or two tasks that run at once, leave the same rows behind: the second finds the
-work done. Fields a person edited by hand (Paper.locked_fields) are left alone unless forced.
-
-Without REDIS_URL, Celery runs these eagerly in-process when the enqueuing transaction commits.
+The work lives in papers.arxiv.sync (fetching and storing) and papers.services (queueing).
+Services send these by name (papers.arxiv.sync.FETCH_TASK), so they never import this module.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
-from collections.abc import Iterable
 
 from celery import shared_task
-from django.conf import settings
-from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from papers.arxiv.atom import Entry
-from papers.arxiv.client import ArxivClient, Outcome
-from papers.models import Paper
+from papers import services
+from papers.arxiv import sync
 
 logger = logging.getLogger("papers.arxiv")
 
-Status = Paper.FetchStatus
 
-# Hand-editable fields a fetch may fill; any of them listed in Paper.locked_fields is kept.
-LOCKABLE_FIELDS = ("title", "abstract", "authors", "affiliations", "doi")
-
-# A paper left "queued" this long lost its task (broker restarted, worker killed): re-queue.
-STUCK_AFTER = datetime.timedelta(hours=1)
-# Failed papers are retried after 1 h, 2 h, 4 h, ... doubling per failed attempt, up to a week.
-RETRY_FIRST = datetime.timedelta(hours=1)
-RETRY_LONGEST = datetime.timedelta(days=7)
-REFRESH_LIMIT = 1000
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    if attempts <= 0:
-        return datetime.timedelta(0)
-    return min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_LONGEST)
-
-
-def papers_due_for_refresh(now: datetime.datetime | None = None) -> QuerySet[Paper]:
-    """Papers with an arXiv id that the periodic refresh should queue, oldest attempt first."""
-    now = now or timezone.now()
-    stale = now - datetime.timedelta(days=settings.ARXIV_REFRESH_AFTER_DAYS)
-    due = (
-        Q(fetch_status=Status.NEVER)
-        | Q(fetch_status=Status.FETCHED, fetched_at__lt=stale)
-        | Q(fetch_status=Status.FETCHED, fetched_at__isnull=True)
-        | Q(fetch_status=Status.QUEUED, updated_at__lt=now - STUCK_AFTER)
-        | Q(fetch_status=Status.FAILED, fetched_at__isnull=True)
-    )
-    # Backoff on failures: one clause per attempt count until the delay reaches its cap.
-    attempts = 1
-    while retry_delay(attempts) < RETRY_LONGEST:
-        due |= Q(
-            fetch_status=Status.FAILED,
-            fetch_attempts=attempts,
-            fetched_at__lt=now - retry_delay(attempts),
-        )
-        attempts += 1
-    due |= Q(
-        fetch_status=Status.FAILED,
-        fetch_attempts__gte=attempts,
-        fetched_at__lt=now - RETRY_LONGEST,
-    )
-    return Paper.objects.exclude(arxiv_id="").filter(due).order_by("fetched_at", "pk")
-
-
-def enqueue_fetch(paper_ids: list[int], force: bool = False) -> None:
-    """Send one task per batch once the current transaction commits (at once outside one)."""
-    size = settings.ARXIV_BATCH_SIZE
-    for start in range(0, len(paper_ids), size):
-        fetch_arxiv_metadata.delay_on_commit(paper_ids[start : start + size], force)
-
-
-@shared_task(name="papers.tasks.fetch_arxiv_metadata", acks_late=True)
+@shared_task(name=sync.FETCH_TASK, acks_late=True)
 def fetch_arxiv_metadata(paper_ids: list[int], force: bool = False) -> dict[str, str]:
     """Fetch and store arXiv metadata of these papers. Returns {paper id: what happened}."""
-    return {str(pk): result for pk, result in fetch_papers(paper_ids, force=force).items()}
+    return {str(pk): result for pk, result in sync.fetch_papers(paper_ids, force=force).items()}
 
 
-@shared_task(name="papers.tasks.refresh_arxiv_metadata")
-def refresh_arxiv_metadata(limit: int = REFRESH_LIMIT) -> int:
+@shared_task(name=sync.REFRESH_TASK)
+def refresh_arxiv_metadata(limit: int = sync.REFRESH_LIMIT) -> int:
     """Periodic (celery beat): queue never-fetched, failed-and-due, stale and stuck papers."""
-    # Imported here: services enqueues through this module.
-    from papers.services import request_fetch
-
-    due = list(papers_due_for_refresh().values_list("pk", flat=True)[:limit])
-    queued = request_fetch(due)
+    queued = services.queue_refresh(limit)
     logger.info("arXiv refresh queued %d papers", len(queued))
     return len(queued)
-
-
-def fetch_papers(
-    paper_ids: Iterable[int], *, force: bool = False, client: ArxivClient | None = None
-) -> dict[int, str]:
-    rows = Paper.objects.filter(pk__in=list(paper_ids)).exclude(arxiv_id="")
-    if not force:
-        rows = rows.filter(fetch_status=Status.QUEUED)
-    wanted = list(rows.order_by("pk").values_list("pk", "arxiv_id"))
-    if not wanted:
-        return {}
-    client = client or ArxivClient.from_settings()
-    try:
-        outcomes = client.fetch(arxiv_id for _, arxiv_id in wanted)
-    except Exception as exc:
-        # Whatever went wrong, the papers must not stay "queued" with no one working on them.
-        logger.exception("arXiv fetch of %d papers crashed", len(wanted))
-        outcomes = {
-            arxiv_id: Outcome(arxiv_id, "failed", message=f"Unexpected error: {exc}")
-            for _, arxiv_id in wanted
-        }
-    report = {}
-    for pk, arxiv_id in wanted:
-        outcome = outcomes.get(arxiv_id) or Outcome(arxiv_id, "failed", message="No answer.")
-        report[pk] = store_outcome(pk, outcome, force=force)
-    return report
-
-
-def store_outcome(paper_id: int, outcome: Outcome, *, force: bool = False) -> str:
-    """Write one paper's result in its own transaction, the row locked. Returns a summary."""
-    with transaction.atomic():
-        try:
-            # get() drops Paper's default ordering, whose outer join FOR UPDATE cannot lock.
-            paper = Paper.objects.select_for_update().get(pk=paper_id)
-        except Paper.DoesNotExist:
-            return "skipped: the paper was deleted"
-        if paper.arxiv_id != outcome.arxiv_id:
-            return "skipped: its arXiv id changed meanwhile"
-        if paper.fetch_status != Status.QUEUED and not force:
-            # Another run of this task stored its result first; the answer is the same.
-            return f"skipped: already {paper.fetch_status}"
-        now = timezone.now()
-        changed = ["fetch_status", "fetch_error", "fetch_attempts", "fetched_at", "updated_at"]
-        paper.fetched_at = now
-        if outcome.status == "fetched" and outcome.entry is not None:
-            changed += apply_entry(paper, outcome.entry, force=force)
-            paper.fetch_status = Status.FETCHED
-            paper.fetch_error = ""
-            paper.fetch_attempts = 0
-            summary = "fetched"
-        else:
-            paper.fetch_status = Status.FAILED
-            paper.fetch_error = outcome.message
-            paper.fetch_attempts += 1
-            summary = f"failed: {outcome.message}"
-        paper.save(update_fields=sorted(set(changed)))
-    return summary
-
-
-def apply_entry(paper: Paper, entry: Entry, *, force: bool = False) -> list[str]:
-    """Copy arXiv's metadata onto `paper` (unsaved). Returns the names of fields set."""
-    if not force and paper.arxiv_version and entry.version and entry.version < paper.arxiv_version:
-        # An older version than we already have (a stale mirror or cache): keep the newer one.
-        return []
-    locked = set() if force else set(paper.locked_fields or [])
-    values: dict[str, object] = {
-        "arxiv_version": entry.version,
-        "arxiv_published": entry.published,
-        "arxiv_updated": entry.updated,
-        "arxiv_primary_category": entry.primary_category,
-        "arxiv_categories": list(entry.categories),
-        "arxiv_journal_ref": entry.journal_ref[:500],
-        "arxiv_comment": entry.comment,
-    }
-    # What a person may have typed is only replaced by something, never by nothing.
-    if entry.title:
-        values["title"] = entry.title[:500]
-    if entry.summary:
-        values["abstract"] = entry.summary
-    if entry.authors:
-        values["authors"] = entry.author_names
-    if entry.affiliations:
-        values["affiliations"] = " & ".join(entry.affiliations)[:500]
-    doi = entry.doi.lower()
-    if doi and not paper.doi:
-        if Paper.objects.filter(doi=doi).exclude(pk=paper.pk).exists():
-            logger.warning(
-                "arXiv %s gives DOI %s, which paper %s already has: not copied",
-                paper.arxiv_id,
-                doi,
-                Paper.objects.filter(doi=doi).values_list("pk", flat=True).first(),
-            )
-        else:
-            values["doi"] = doi
-    changed = []
-    for name, value in values.items():
-        if name in LOCKABLE_FIELDS and name in locked:
-            continue
-        if getattr(paper, name) != value:
-            setattr(paper, name, value)
-            changed.append(name)
-    if "title" in changed:
-        changed.append("normalized_title")
-    return changed

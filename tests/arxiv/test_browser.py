@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from papers import tasks
+from papers import services, tasks
 from papers.models import Paper
 from tests.factories import PaperFactory
 
@@ -20,7 +20,7 @@ from tests.factories import PaperFactory
 @pytest.fixture
 def held_fetches(monkeypatch) -> list[list[int]]:
     held: list[list[int]] = []
-    monkeypatch.setattr(tasks, "enqueue_fetch", lambda ids, force=False: held.append(list(ids)))
+    monkeypatch.setattr(services, "enqueue_fetch", lambda ids, force=False: held.append(list(ids)))
     return held
 
 

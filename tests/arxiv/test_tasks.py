@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from papers.arxiv.client import ArxivClient
+from papers.arxiv.sync import fetch_papers, papers_due_for_refresh
 from papers.models import Paper
 from papers.services import InvalidArxivId, add_paper_from_arxiv, request_fetch
-from papers.tasks import fetch_arxiv_metadata, fetch_papers, papers_due_for_refresh
+from papers.tasks import fetch_arxiv_metadata
 from tests.factories import PaperFactory
 
 UTC = datetime.UTC

@@ -7,10 +7,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from papers.arxiv.sync import papers_due_for_refresh
 from papers.identifiers import parse_arxiv_id
 from papers.models import Paper
 from papers.services import get_or_create_arxiv_paper, request_fetch
-from papers.tasks import papers_due_for_refresh
 
 
 class Command(BaseCommand):
