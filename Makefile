@@ -6,13 +6,27 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint lint-check worker beat bench clean
+# The locked versions (requirements/*.txt, written by `make lock` from pyproject's ranges) are
+# what every install uses: here, the Dockerfile and CI. The stamp is older than either file
+# after a re-lock or an edit, so the next `make` reinstalls.
+LOCK := requirements/dev.txt
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --quiet --custom-compile-command "make lock"
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint lint-check typecheck lock worker beat bench clean
+
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing a dependency in pyproject.toml: `make lock`, then commit requirements/.
+# Keeps every pin that still fits the ranges (add --upgrade to UV_COMPILE to move them all).
+lock: $(STAMP)
+	$(UV_COMPILE) -o requirements/main.txt
+	$(UV_COMPILE) --extra dev --constraint requirements/main.txt -o requirements/dev.txt
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -29,6 +43,10 @@ lint: $(STAMP)
 
 lint-check: $(STAMP)
 	$(BIN)/ruff check .
+
+# Not yet part of lint-check: see README "Type checking".
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 worker: $(STAMP)
 	$(BIN)/celery -A readinggroup worker --loglevel=info

@@ -6,6 +6,7 @@ unless REQUIRE_BROWSER=1 / REQUIRE_SERVICES=1 (CI sets both), where a missing pi
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -20,6 +21,13 @@ from tests import factories
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FIXTURES = Path(__file__).parent / "fixtures"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+# "Now" for every test that reads today: a Thursday morning (UTC) in a term, far from midnight.
+# Mark a module or test `pytest.mark.time_machine(FROZEN_NOW)` (time-machine's marker: the clock
+# starts there and ticks), so that what it expects is computed on the same day the app sees,
+# whatever day the suite runs. tests/schedule/test_any_day.py walks the pages through a week.
+# Browser tests run on the real clock: Chromium drops cookies that expire before its own now.
+FROZEN_NOW = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
 
 
 def missing(flag: str, reason: str) -> None:

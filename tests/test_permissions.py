@@ -15,8 +15,11 @@ from accounts.models import Invite
 from sessions import signups, slides
 from sessions.models import Person, Presenter, Talk
 from tests import factories
+from tests.conftest import FROZEN_NOW
 from tests.members.conftest import make_talk, person_of
 from tests.members.pdfs import text_pdf
+
+pytestmark = pytest.mark.time_machine(FROZEN_NOW)
 
 ROLES = ["anonymous", "member", "lead", "other", "organiser"]
 LOGIN = "login"  # a redirect to the sign-in page

@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from sessions.models import Presenter
 from tests import factories
+from tests.conftest import FROZEN_NOW
+
+pytestmark = pytest.mark.time_machine(FROZEN_NOW)
 
 PAYLOADS = [
     "<script>alert('xss-1')</script>",

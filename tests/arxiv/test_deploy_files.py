@@ -120,7 +120,8 @@ def test_env_example_covers_what_compose_and_production_need(compose):
 
 def test_dockerfile_installs_collects_static_and_drops_root(dockerfile):
     assert re.search(r"^FROM python:3\.1[1-9]", dockerfile, re.MULTILINE)
-    assert "pip install -r /tmp/requirements.txt" in dockerfile
+    assert "COPY requirements/main.txt /tmp/requirements.txt" in dockerfile
+    assert "pip install --require-hashes -r /tmp/requirements.txt" in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert re.search(r"^USER app$", dockerfile, re.MULTILINE)
     assert "EXPOSE 8000" in dockerfile

@@ -16,7 +16,10 @@ from accounts import services
 from accounts.models import Invite
 from sessions.models import Person, Presenter
 from tests import factories
+from tests.conftest import FROZEN_NOW
 from tests.members.conftest import make_talk, person_of
+
+pytestmark = pytest.mark.time_machine(FROZEN_NOW)
 
 User = get_user_model()
 PASSWORD = "a-long-unusual-passphrase-42"

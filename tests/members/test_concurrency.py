@@ -11,9 +11,10 @@ from django.db import connection
 from sessions import signups
 from sessions.models import Presenter, Talk
 from tests import factories
+from tests.conftest import FROZEN_NOW
 from tests.members.conftest import make_talk
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.time_machine(FROZEN_NOW)]
 
 
 def race(talk: Talk, people: list, role: str) -> tuple[list, list]:

@@ -6,7 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import FROZEN_NOW
 from tests.members.conftest import make_talk, person_of
+
+pytestmark = pytest.mark.time_machine(FROZEN_NOW)
 
 POSTS = [
     ("schedule:talk_signup", True, {"role": "lead"}),

@@ -9,8 +9,11 @@ from django.urls import reverse
 from sessions import signups
 from sessions.models import Presenter
 from tests import factories
+from tests.conftest import FROZEN_NOW
 from tests.members.conftest import make_talk, person_of
 from tests.members.pdfs import encrypted_pdf, text_pdf
+
+pytestmark = pytest.mark.time_machine(FROZEN_NOW)
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/sessions/x/"}
 

@@ -8,7 +8,10 @@ from django.db import IntegrityError, transaction
 from sessions import signups
 from sessions.models import Presenter, Session
 from tests import factories
+from tests.conftest import FROZEN_NOW
 from tests.members.conftest import make_talk, person_of
+
+pytestmark = pytest.mark.time_machine(FROZEN_NOW)
 
 
 @pytest.fixture

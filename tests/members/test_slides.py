@@ -8,7 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sessions import slides
+from tests.conftest import FROZEN_NOW
 from tests.members.pdfs import blank_pdf, broken_pdf, encrypted_pdf, text_pdf
+
+pytestmark = pytest.mark.time_machine(FROZEN_NOW)
 
 
 def upload(data: bytes, name: str = "My talk.pdf", content_type: str = "application/pdf"):

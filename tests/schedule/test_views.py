@@ -19,9 +19,10 @@ from sessions.exports.ical import fold
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.readme.reader import parse_schedule
 from tests import factories
+from tests.conftest import FROZEN_NOW
 from tests.schedule.helpers import import_shifted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
 
 
 @pytest.fixture(autouse=True)
