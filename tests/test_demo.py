@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -65,8 +66,8 @@ def test_demo_term_is_live_on_the_day_it_loads(client):
 @pytest.mark.time_machine(FROZEN_NOW)
 def test_a_later_run_moves_the_term_forward_and_keeps_sign_ups(time_machine):
     load_demo()
-    member = factories.UserFactory(username="member")
-    talk = Talk.objects.filter(session__in=ahead(timezone.localdate())).last()
+    member = get_user_model().objects.create_user("member")
+    talk = list(Talk.objects.filter(session__in=ahead(timezone.localdate())))[-1]
     sign_up(talk, person_for(member), "lead")
     before = {s.pk: s.date for s in demo_sessions()}
 
@@ -125,7 +126,7 @@ def test_demo_member_signs_in_and_signs_up_from_the_home_page(page, live_server,
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/$"))
 
-    talk = next_session.talks.order_by("position").first()
+    talk = next_session.talks.order_by("position")[0]
     row = page.locator(f"#talk-{talk.pk}")
     row.get_by_role("button", name="Join as supporter").click()
     page.locator(f"#talk-{talk.pk}").get_by_text("awaiting confirmation").wait_for()
