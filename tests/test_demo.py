@@ -66,7 +66,7 @@ def test_demo_term_is_live_on_the_day_it_loads(client):
 @pytest.mark.time_machine(FROZEN_NOW)
 def test_a_later_run_moves_the_term_forward_and_keeps_sign_ups(time_machine):
     load_demo()
-    member = get_user_model().objects.create_user("member")
+    member = get_user_model().objects.get(username="member")  # the demo member
     talk = list(Talk.objects.filter(session__in=ahead(timezone.localdate())))[-1]
     sign_up(talk, person_for(member), "lead")
     before = {s.pk: s.date for s in demo_sessions()}
