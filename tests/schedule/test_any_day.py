@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Session
-from sessions.readme_format import parse_schedule
+from sessions.readme.reader import parse_schedule
 from tests.schedule.helpers import import_shifted, seed_text
 
 pytestmark = pytest.mark.django_db
