@@ -1,15 +1,17 @@
 """A parsed conference list into the catalogue, and a proceedings back out as one.
 
 The import runs in one transaction with bulk operations and a fixed number of queries per
-batch, whatever the list's size: it loads what it needs into maps once, works out what
-changes in memory, then writes only the differences. Re-importing the same list writes nothing.
+batch, whatever the list's size: it loads what it needs into maps once (plain tuples, not model
+instances, for speed), works out what changes in memory, then writes only the differences.
+Re-importing the same list writes nothing. `dry_run=True` does the same work and rolls it back:
+that is the organiser's preview.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import transaction
@@ -19,29 +21,57 @@ from django.utils import timezone
 from papers.conference_list import (
     DEFAULT_LABELS,
     AcronymEntry,
-    Area,
     ConferenceList,
+    Cycle,
+    Issue,
     Link,
     ListedPaper,
     Section,
+    split_notes,
 )
 from papers.identifiers import normalize_title, parse_arxiv_id, parse_doi
-from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
+from papers.models import (
+    AcceptanceCycle,
+    Acronym,
+    Paper,
+    PaperLink,
+    Proceedings,
+    Topic,
+    Venue,
+)
 
 # Keeps every statement well under SQLite's limit on bound parameters.
 BATCH = 500
 # bulk_update writes one CASE WHEN per field with a branch per row: small batches stay cheap.
 UPDATE_BATCH = 100
 # Fields a list sets on a paper; a field a person locked by hand (Paper.locked_fields) is kept.
-LISTED_FIELDS = ("title", "affiliations", "system_name", "notes", "arxiv_id", "doi")
-# Where a paper sits when it has no topic: the list format has no place for such a paper.
+LISTED_FIELDS = ("title", "affiliations", "system_name", "notes", "awards", "arxiv_id", "doi")
+# What the import compares on an existing paper, in this order (values_list).
+_PAPER_COLUMNS = (
+    "pk",
+    "title",
+    "affiliations",
+    "system_name",
+    "notes",
+    "awards",
+    "arxiv_id",
+    "arxiv_version",
+    "doi",
+    "proceedings_id",
+    "position",
+    "locked_fields",
+    "normalized_title",
+)
+# Where a paper sits on the proceedings page when it has no topic.
 UNFILED_AREA = "Other"
+# PositiveIntegerField's upper bound on every database Django supports.
+MAX_COUNT = 2147483647
 
 T = TypeVar("T")
 
 
 class CatalogueImportError(Exception):
-    """The list cannot be merged into the catalogue as it is; nothing was written."""
+    """The list cannot be merged into the catalogue at all; nothing was written."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")
@@ -53,11 +83,16 @@ class CatalogueImportError(Exception):
 class ImportSummary:
     venue: str
     year: int
+    dry_run: bool = False
     proceedings_created: bool = False
     proceedings_updated: bool = False
     papers_created: int = 0
     papers_updated: int = 0
     papers_unchanged: int = 0
+    # Existing catalogue papers (a preprint, another list's entry) this list's entries became.
+    papers_merged: int = 0
+    merged: list[tuple[int, str]] = field(default_factory=list)  # (line, "title ← #pk")
+    papers_skipped: int = 0
     # Papers of these proceedings the list no longer names: kept (talks may point at them).
     papers_not_in_list: int = 0
     topics_created: int = 0
@@ -67,6 +102,8 @@ class ImportSummary:
     acronyms_created: int = 0
     acronyms_updated: int = 0
     acronyms_deleted: int = 0
+    # The reader's warnings and the importer's own (over-long fields, identifier clashes).
+    issues: list[Issue] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -93,9 +130,11 @@ class ImportSummary:
             else "unchanged"
         )
         lines = [
-            f"{self.venue} {self.year}: proceedings {proceedings}",
+            f"{self.venue} {self.year}: proceedings {proceedings}"
+            + ("" if self.changed else " (nothing changed: the catalogue already holds this list)"),
             f"papers: {self.papers_created} created, {self.papers_updated} updated, "
-            f"{self.papers_unchanged} unchanged",
+            f"{self.papers_unchanged} unchanged, {self.papers_merged} merged with existing "
+            f"papers, {self.papers_skipped} not imported",
             f"topics: {self.topics_created} created",
             f"links: {self.links_created} created, {self.links_updated} updated, "
             f"{self.links_deleted} deleted",
@@ -107,6 +146,8 @@ class ImportSummary:
                 f"{self.papers_not_in_list} paper(s) of {self.venue} {self.year} are no longer "
                 "in the list; they were kept"
             )
+        if self.issues:
+            lines.append(f"{len(self.issues)} warning(s)")
         return lines
 
 
@@ -124,6 +165,14 @@ def _filter_in(queryset, lookup: str, values: Iterable) -> list:
     return rows
 
 
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction of a dry run so that nothing stays written."""
+
+
 # --- Import ---------------------------------------------------------------------------------
 
 
@@ -133,47 +182,73 @@ class _Entry:
 
     listed: ListedPaper
     position: int
-    topic_key: tuple[str, str]
+    topic_path: tuple[str, ...]
+    links: list[Link]
     arxiv_id: str
     arxiv_version: int | None
     doi: str
     normalized_title: str
-    paper: Paper | None = None
+    # The matched paper's row (pk first, as _PAPER_COLUMNS), or None for a new paper.
+    row: tuple | None = None
+    pk: int | None = None
 
 
-def import_conference_list(conference: ConferenceList) -> ImportSummary:
-    """Create or update the proceedings, topics, papers, links and acronyms of a list."""
-    summary = ImportSummary(venue=conference.venue, year=conference.year)
-    with transaction.atomic():
-        proceedings = _proceedings(conference, summary)
-        topic_ids = _topics(conference, summary)
-        entries = _entries(conference)
-        _match(entries)
-        # Existing papers whose fields, topics or links this import changes.
-        touched: set[int] = set()
-        created = _write_papers(entries, proceedings, touched)
-        _write_topics(entries, topic_ids, touched)
-        _write_links(entries, summary, touched)
-        _write_acronyms(conference.acronyms, proceedings, summary)
-        touched -= created
-        # One UPDATE per batch rather than another CASE column in bulk_update; topic and link
-        # changes count as an update of the paper too.
-        now = timezone.now()
-        for chunk in _chunks(sorted(touched)):
-            Paper.objects.filter(pk__in=chunk).update(updated_at=now)
-        listed = {entry.paper.pk for entry in entries}
-        summary.papers_created = len(created)
-        summary.papers_updated = len(touched)
-        summary.papers_unchanged = len(entries) - len(created) - len(touched)
-        summary.papers_not_in_list = sum(
-            1
-            for pk in Paper.objects.filter(proceedings=proceedings).values_list("pk", flat=True)
-            if pk not in listed
-        )
+def import_conference_list(conference: ConferenceList, dry_run: bool = False) -> ImportSummary:
+    """Create or update the proceedings, topics, papers, links and acronyms of a list.
+
+    With dry_run the same work is done and rolled back: the summary says what would happen.
+    """
+    summary = ImportSummary(venue=conference.venue, year=conference.year, dry_run=dry_run)
+    issues = list(conference.warnings)
+    try:
+        with transaction.atomic():
+            _import(conference, summary, issues)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    summary.issues = sorted(issues, key=lambda issue: issue.line)
     return summary
 
 
-def _proceedings(conference: ConferenceList, summary: ImportSummary) -> Proceedings:
+def _import(conference: ConferenceList, summary: ImportSummary, issues: list[Issue]) -> None:
+    proceedings = _proceedings(conference, summary, issues)
+    entries = _entries(conference, issues, summary)
+    topic_ids = _topics(entries, summary, issues)
+    _match(entries, proceedings, issues)
+    # Existing papers whose fields, topics or links this import changes.
+    touched: set[int] = set()
+    created = _write_papers(entries, proceedings, touched, summary)
+    _write_topics(entries, topic_ids, proceedings, touched)
+    _write_links(entries, proceedings, summary, touched)
+    _write_acronyms(conference.acronyms, proceedings, summary, issues)
+    touched -= created
+    # One UPDATE per batch rather than another CASE column in bulk_update; topic and link
+    # changes count as an update of the paper too.
+    now = timezone.now()
+    for chunk in _chunks(sorted(touched)):
+        Paper.objects.filter(pk__in=chunk).update(updated_at=now)
+    listed = {entry.pk for entry in entries}
+    summary.papers_created = len(created)
+    summary.papers_updated = len(touched)
+    summary.papers_unchanged = len(entries) - len(created) - len(touched)
+    summary.papers_not_in_list = sum(
+        1
+        for pk in Paper.objects.filter(proceedings=proceedings).values_list("pk", flat=True)
+        if pk not in listed
+    )
+
+
+def _proceedings(
+    conference: ConferenceList, summary: ImportSummary, issues: list[Issue]
+) -> Proceedings:
+    limit = _max_length(Venue, "name")
+    if len(conference.venue) > limit:
+        raise CatalogueImportError(
+            1,
+            f"the venue name is {len(conference.venue):,} characters; the catalogue holds at "
+            f"most {limit}",
+        )
     venue = Venue.objects.filter(name__iexact=conference.venue).first()
     if venue is None:
         preprint = conference.venue.lower() == "arxiv"
@@ -184,132 +259,290 @@ def _proceedings(conference: ConferenceList, summary: ImportSummary) -> Proceedi
     proceedings, created = Proceedings.objects.get_or_create(venue=venue, year=conference.year)
     summary.proceedings_created = created
     wanted = {
-        "homepage": conference.homepage,
+        "full_name": _fits(Proceedings, "full_name", conference.full_name, 1, issues),
+        "homepage": _fits(Proceedings, "homepage", conference.homepage, 1, issues),
         "paper_list_urls": list(conference.paper_list_urls),
         "accepted": conference.accepted,
         "submitted": conference.submitted,
-        "notes": conference.meta_notes,
+        "notes": conference.notes,
     }
+    if max(wanted["accepted"] or 0, wanted["submitted"] or 0) > MAX_COUNT:
+        issues.append(Issue(1, "the acceptance counts are too large to store; not imported"))
+        wanted["accepted"] = wanted["submitted"] = None
     changed = [name for name, value in wanted.items() if getattr(proceedings, name) != value]
     if changed:
         for name in changed:
             setattr(proceedings, name, wanted[name])
         proceedings.save(update_fields=changed)
-        summary.proceedings_updated = not created
+    cycles_changed = _write_cycles(conference.cycles, proceedings, issues)
+    summary.proceedings_updated = not created and bool(changed or cycles_changed)
     return proceedings
 
 
-def _topics(conference: ConferenceList, summary: ImportSummary) -> dict[tuple[str, str], int]:
-    """Topic id for every (area, subtopic) of the list; subtopic "" is the area itself."""
-    area_names = {area.name for area in conference.areas}
-    roots = {
-        topic.name: topic
-        for topic in Topic.objects.filter(parent__isnull=True, name__in=sorted(area_names))
-    }
-    missing = [Topic(name=name) for name in sorted(area_names - roots.keys())]
-    if missing:
-        Topic.objects.bulk_create(missing)
-        roots.update((topic.name, topic) for topic in missing)
-        summary.topics_created += len(missing)
-
-    wanted = {
-        (area.name, section.subtopic)
-        for area in conference.areas
-        for section in area.sections
-        if section.subtopic
-    }
-    children = {
-        (topic.parent_id, topic.name): topic
-        for topic in Topic.objects.filter(
-            parent_id__in=[topic.pk for topic in roots.values()],
-            name__in=sorted({name for _, name in wanted}),
+def _fits(model, name: str, value: str, line: int, issues: list[Issue]) -> str:
+    """The value when its column holds it; else "" and a line-numbered error."""
+    limit = _max_length(model, name)
+    if limit is not None and len(value) > limit:
+        issues.append(
+            Issue(
+                line,
+                f"the {name.replace('_', ' ')} is {len(value):,} characters, longer than the "
+                f"{limit} the catalogue holds; not imported",
+            )
         )
+        return ""
+    return value
+
+
+def _write_cycles(cycles: list[Cycle], proceedings: Proceedings, issues: list[Issue]) -> bool:
+    limit = _max_length(AcceptanceCycle, "name")
+    wanted = []
+    for cycle in cycles:
+        if len(cycle.name) > limit or max(cycle.accepted, cycle.submitted) > MAX_COUNT:
+            issues.append(
+                Issue(cycle.line, "this acceptance-rate cycle does not fit the catalogue; skipped")
+            )
+            continue
+        wanted.append((cycle.name, cycle.accepted, cycle.submitted))
+    current = list(
+        AcceptanceCycle.objects.filter(proceedings=proceedings)
+        .order_by("position", "pk")
+        .values_list("name", "accepted", "submitted")
+    )
+    if current == wanted:
+        return False
+    AcceptanceCycle.objects.filter(proceedings=proceedings).delete()
+    AcceptanceCycle.objects.bulk_create(
+        AcceptanceCycle(
+            proceedings=proceedings, name=name, accepted=accepted, submitted=submitted, position=i
+        )
+        for i, (name, accepted, submitted) in enumerate(wanted)
+    )
+    return True
+
+
+def _entries(
+    conference: ConferenceList, issues: list[Issue], summary: ImportSummary
+) -> list[_Entry]:
+    """What each listed paper should become; papers with a field too long for its column are
+    left out with a line-numbered error, never stored whole nor cut."""
+    limits = {
+        name: _max_length(Paper, name)
+        for name in ("title", "normalized_title", "affiliations", "system_name")
     }
-    new_children = [
-        Topic(name=subtopic, parent=roots[area])
-        for area, subtopic in sorted(wanted)
-        if (roots[area].pk, subtopic) not in children
-    ]
-    if new_children:
-        Topic.objects.bulk_create(new_children)
-        children.update(((topic.parent_id, topic.name), topic) for topic in new_children)
-        summary.topics_created += len(new_children)
-
-    ids = {(name, ""): topic.pk for name, topic in roots.items()}
-    for area, subtopic in wanted:
-        ids[(area, subtopic)] = children[(roots[area].pk, subtopic)].pk
-    return ids
-
-
-def _entries(conference: ConferenceList) -> list[_Entry]:
-    entries = []
-    for position, (area, section, listed) in enumerate(conference.papers()):
+    label_limit = _max_length(PaperLink, "label")
+    url_limit = _max_length(PaperLink, "url")
+    topic_limit = _max_length(Topic, "name")
+    arxiv_limit, doi_limit = _max_length(Paper, "arxiv_id"), _max_length(Paper, "doi")
+    entries: list[_Entry] = []
+    seen_arxiv: dict[str, int] = {}
+    seen_doi: dict[str, int] = {}
+    for position, (section, listed) in enumerate(conference.papers()):
+        normalized = normalize_title(listed.title)
+        values = {
+            "title": listed.title,
+            "normalized_title": normalized,
+            "affiliations": listed.affiliations,
+            "system_name": listed.system_name,
+        }
+        too_long = [name for name, value in values.items() if len(value) > limits[name]]
+        if too_long:
+            name = too_long[0]
+            issues.append(
+                Issue(
+                    listed.line,
+                    f"the {name.replace('_', ' ')} is {len(values[name]):,} characters, longer "
+                    f"than the {limits[name]} the catalogue holds; paper not imported",
+                )
+            )
+            summary.papers_skipped += 1
+            continue
+        path = section.path
+        for depth, name in enumerate(path):
+            if len(name) > topic_limit:
+                issues.append(
+                    Issue(
+                        listed.line,
+                        f"the topic name {name[:40]!r}… is {len(name):,} characters, longer "
+                        f"than the {topic_limit} the catalogue holds; the paper goes under "
+                        "the topic above it",
+                    )
+                )
+                path = path[:depth]
+                break
+        links = []
+        for link in listed.links:
+            if len(link.label) > label_limit or len(link.url) > url_limit:
+                issues.append(
+                    Issue(
+                        listed.line,
+                        f"the {link.label[:40]!r} link is longer than the catalogue holds "
+                        f"({label_limit} for a label, {url_limit} for a URL); link not imported",
+                    )
+                )
+                continue
+            links.append(link)
         arxiv = listed.arxiv
+        arxiv_id = arxiv.id if arxiv and len(arxiv.id) <= arxiv_limit else ""
+        doi = listed.doi or ""
+        doi = doi if len(doi) <= doi_limit else ""
+        # The reader has warned about a repeated identifier: the second entry stays a paper
+        # of its own, without the identifier the first one holds.
+        if arxiv_id in seen_arxiv:
+            arxiv_id = ""
+        elif arxiv_id:
+            seen_arxiv[arxiv_id] = listed.line
+        if doi in seen_doi:
+            doi = ""
+        elif doi:
+            seen_doi[doi] = listed.line
         entries.append(
             _Entry(
                 listed=listed,
                 position=position,
-                topic_key=(area.name, section.subtopic),
-                arxiv_id=arxiv.id if arxiv else "",
-                arxiv_version=arxiv.version if arxiv else None,
-                doi=listed.doi or "",
-                normalized_title=normalize_title(listed.title),
+                topic_path=path,
+                links=links,
+                arxiv_id=arxiv_id,
+                arxiv_version=arxiv.version if arxiv and arxiv_id else None,
+                doi=doi,
+                normalized_title=normalized,
             )
         )
     return entries
 
 
-def _match(entries: list[_Entry]) -> None:
-    """Find each entry's paper as find_paper does (arXiv id, DOI, title), from maps loaded once."""
-    papers = Paper.objects.all()
-    arxiv_ids = [entry.arxiv_id for entry in entries if entry.arxiv_id]
-    by_arxiv = {paper.arxiv_id: paper for paper in _filter_in(papers, "arxiv_id", arxiv_ids)}
-    dois = [entry.doi for entry in entries if entry.doi]
-    by_doi = {paper.doi: paper for paper in _filter_in(papers, "doi", dois)}
-    by_title: dict[str, list[Paper]] = defaultdict(list)
-    titles = [entry.normalized_title for entry in entries if entry.normalized_title]
-    for paper in sorted(_filter_in(papers, "normalized_title", titles), key=lambda p: p.pk):
-        by_title[paper.normalized_title].append(paper)
+def _topics(
+    entries: list[_Entry], summary: ImportSummary, issues: list[Issue]
+) -> dict[tuple[str, ...], int]:
+    """Topic id for every topic path of the list (any depth), created level by level."""
+    paths = {entry.topic_path for entry in entries if entry.topic_path}
+    wanted = {path[:depth] for path in paths for depth in range(1, len(path) + 1)}
+    ids: dict[tuple[str, ...], int] = {}
+    depth = 1
+    while True:
+        level = sorted(path for path in wanted if len(path) == depth)
+        if not level:
+            break
+        names = sorted({path[-1] for path in level})
+        if depth == 1:
+            found = Topic.objects.filter(parent__isnull=True, name__in=names)
+            known = {(topic.name,): topic.pk for topic in found}
+        else:
+            parents = {ids[path[:-1]]: path[:-1] for path in level}
+            known = {}
+            for chunk in _chunks(sorted(parents)):
+                for pk, parent_id, name in Topic.objects.filter(
+                    parent_id__in=chunk, name__in=names
+                ).values_list("pk", "parent_id", "name"):
+                    known[(*parents[parent_id], name)] = pk
+        missing = [path for path in level if path not in known]
+        if missing:
+            new = [
+                Topic(name=path[-1], parent_id=ids[path[:-1]] if depth > 1 else None)
+                for path in missing
+            ]
+            Topic.objects.bulk_create(new, batch_size=BATCH)
+            if any(topic.pk is None for topic in new):
+                # Backends without RETURNING ids: look them up.
+                return _topics(entries, summary, issues)
+            known.update(zip(missing, (topic.pk for topic in new), strict=True))
+            summary.topics_created += len(missing)
+        ids.update(known)
+        depth += 1
+    return ids
+
+
+def _match(entries: list[_Entry], proceedings: Proceedings, issues: list[Issue]) -> None:
+    """Find each entry's paper as find_paper does (arXiv id, DOI, title), from maps loaded once.
+
+    The proceedings' own papers come in one query; only entries not found among them are
+    looked up in the rest of the catalogue.
+    """
+    rows = list(Paper.objects.filter(proceedings=proceedings).values_list(*_PAPER_COLUMNS))
+    by_arxiv = {row[6]: row for row in rows if row[6]}
+    by_doi = {row[8]: row for row in rows if row[8]}
+    by_title: dict[str, list[tuple]] = defaultdict(list)
+    for row in sorted(rows):
+        by_title[row[12]].append(row)
+    others = Paper.objects.exclude(proceedings=proceedings) | Paper.objects.filter(
+        proceedings__isnull=True
+    )
+    others = others.values_list(*_PAPER_COLUMNS)
+    for field_name, index, values, target in (
+        ("arxiv_id", 6, [e.arxiv_id for e in entries if e.arxiv_id not in by_arxiv], by_arxiv),
+        ("doi", 8, [e.doi for e in entries if e.doi not in by_doi], by_doi),
+    ):
+        for row in _filter_in(others, field_name, [value for value in values if value]):
+            target.setdefault(row[index], row)
+    missing_titles = [
+        e.normalized_title
+        for e in entries
+        if e.normalized_title not in by_title
+        and not (e.arxiv_id in by_arxiv or e.doi in by_doi)
+    ]
+    for row in sorted(_filter_in(others, "normalized_title", missing_titles)):
+        by_title[row[12]].append(row)
 
     claimed: dict[int, _Entry] = {}
     for entry in entries:
-        paper = by_arxiv.get(entry.arxiv_id) if entry.arxiv_id else None
-        if paper is None and entry.doi:
-            paper = by_doi.get(entry.doi)
-        if paper is None:
-            paper = _title_match(entry, by_title.get(entry.normalized_title, []), claimed)
-        if paper is None:
-            continue
-        if paper.pk in claimed:
-            other = claimed[paper.pk]
-            raise CatalogueImportError(
-                entry.listed.line,
-                f"this paper and the one at line {other.listed.line} both match catalogue "
-                f"paper #{paper.pk} ({paper.title!r}); expected them to be different papers",
+        row = by_arxiv.get(entry.arxiv_id) if entry.arxiv_id else None
+        if row is None and entry.doi:
+            row = by_doi.get(entry.doi)
+        if row is not None and row[0] in claimed:
+            other = claimed[row[0]]
+            issues.append(
+                Issue(
+                    entry.listed.line,
+                    f"this paper and the one at line {other.listed.line} both match catalogue "
+                    f"paper #{row[0]} ({row[1][:80]!r}); kept as a paper of its own, neither "
+                    "merged",
+                )
             )
-        claimed[paper.pk] = entry
-        entry.paper = paper
+            row = None
+        if row is None:
+            row = _title_match(entry, by_title.get(entry.normalized_title, []), claimed)
+        # An identifier another catalogue paper holds cannot move to this one.
+        for name, index, holders in (("arXiv id", 6, by_arxiv), ("DOI", 8, by_doi)):
+            value = entry.arxiv_id if index == 6 else entry.doi
+            holder = holders.get(value) if value else None
+            if holder is not None and (row is None or holder[0] != row[0]):
+                issues.append(
+                    Issue(
+                        entry.listed.line,
+                        f"the {name} {value} belongs to catalogue paper #{holder[0]} "
+                        f"({holder[1][:80]!r}); not set on this one",
+                    )
+                )
+                if index == 6:
+                    entry.arxiv_id, entry.arxiv_version = "", None
+                else:
+                    entry.doi = ""
+        if row is None:
+            continue
+        claimed[row[0]] = entry
+        entry.row, entry.pk = row, row[0]
 
 
-def _title_match(entry: _Entry, candidates: list[Paper], claimed: dict) -> Paper | None:
+def _title_match(entry: _Entry, candidates: list[tuple], claimed: dict) -> tuple | None:
     for candidate in candidates:
         # Same title but another arXiv id or DOI: another paper.
-        if entry.arxiv_id and candidate.arxiv_id and candidate.arxiv_id != entry.arxiv_id:
+        if entry.arxiv_id and candidate[6] and candidate[6] != entry.arxiv_id:
             continue
-        if entry.doi and candidate.doi and candidate.doi != entry.doi:
+        if entry.doi and candidate[8] and candidate[8] != entry.doi:
             continue
-        if candidate.pk not in claimed:
+        if candidate[0] not in claimed:
             return candidate
     return None
 
 
-def _wanted_fields(entry: _Entry, paper: Paper | None) -> dict[str, object]:
+def _wanted_fields(entry: _Entry, locked: Iterable[str]) -> dict[str, object]:
     listed = entry.listed
     wanted: dict[str, object] = {
         "title": listed.title,
         "affiliations": listed.affiliations,
         "system_name": listed.system_name,
         "notes": listed.notes,
+        "awards": list(listed.awards),
     }
     # A list without an arXiv or DOI link says nothing about them: keep what the catalogue knows.
     if entry.arxiv_id:
@@ -318,83 +551,113 @@ def _wanted_fields(entry: _Entry, paper: Paper | None) -> dict[str, object]:
             wanted["arxiv_version"] = entry.arxiv_version
     if entry.doi:
         wanted["doi"] = entry.doi
-    if paper is not None:
-        for name in paper.locked_fields or []:
-            if name in LISTED_FIELDS:
-                wanted.pop(name, None)
+    for name in locked or []:
+        if name in LISTED_FIELDS:
+            wanted.pop(name, None)
     return wanted
 
 
-def _write_papers(entries: list[_Entry], proceedings: Proceedings, touched: set[int]) -> set[int]:
+def _write_papers(
+    entries: list[_Entry], proceedings: Proceedings, touched: set[int], summary: ImportSummary
+) -> set[int]:
     """Create and update the papers themselves; returns the ids of the created ones."""
-    new: list[Paper] = []
-    changed: list[Paper] = []
+    new: list[tuple[_Entry, Paper]] = []
+    changed: list[tuple[tuple, dict[str, object]]] = []
     changed_fields: set[str] = set()
+    columns = {name: index for index, name in enumerate(_PAPER_COLUMNS)}
     for entry in entries:
-        paper = entry.paper
-        wanted = _wanted_fields(entry, paper)
+        row = entry.row
+        wanted = _wanted_fields(entry, row[columns["locked_fields"]] if row else ())
         wanted["proceedings_id"] = proceedings.pk
         wanted["position"] = entry.position
-        if paper is None:
+        if row is None:
             paper = Paper(**wanted)
             # save() sets this, but bulk_create does not call save().
             paper.normalized_title = entry.normalized_title
-            entry.paper = paper
-            new.append(paper)
+            new.append((entry, paper))
             continue
-        differs = [name for name, value in wanted.items() if getattr(paper, name) != value]
+        if row[columns["proceedings_id"]] != proceedings.pk:
+            summary.papers_merged += 1
+            summary.merged.append((entry.listed.line, f"{entry.listed.title} ← #{row[0]}"))
+        differs = [name for name, value in wanted.items() if row[columns[name]] != value]
         if differs:
-            for name in differs:
-                setattr(paper, name, wanted[name])
-            paper.normalized_title = normalize_title(paper.title)
-            changed.append(paper)
+            changed.append((row, wanted))
             changed_fields.update(differs)
-            touched.add(paper.pk)
+            touched.add(row[0])
     if new:
-        Paper.objects.bulk_create(new, batch_size=BATCH)
+        Paper.objects.bulk_create([paper for _, paper in new], batch_size=BATCH)
+        if any(paper.pk is None for _, paper in new):
+            raise RuntimeError("the database did not return the new papers' ids")
+        for entry, paper in new:
+            entry.pk = paper.pk
     if changed:
-        if "title" in changed_fields:
-            changed_fields.add("normalized_title")
-        Paper.objects.bulk_update(changed, sorted(changed_fields), batch_size=UPDATE_BATCH)
-    return {paper.pk for paper in new}
+        # bulk_update writes every named field of every row: unchanged ones keep their value.
+        updates = []
+        for row, wanted in changed:
+            values = {name: wanted.get(name, row[columns[name]]) for name in changed_fields}
+            paper = Paper(pk=row[0], **values)
+            paper.normalized_title = normalize_title(str(values.get("title", row[1])))
+            updates.append(paper)
+        fields = set(changed_fields)
+        if "title" in fields:
+            fields.add("normalized_title")
+        Paper.objects.bulk_update(updates, sorted(fields), batch_size=UPDATE_BATCH)
+    return {paper.pk for _, paper in new}
 
 
 def _write_topics(
-    entries: list[_Entry], topic_ids: dict[tuple[str, str], int], touched: set[int]
+    entries: list[_Entry],
+    topic_ids: dict[tuple[str, ...], int],
+    proceedings: Proceedings,
+    touched: set[int],
 ) -> None:
     """Each listed paper gets exactly its list's topic: the list is the source for its papers."""
     through = Paper.topics.through
     existing: dict[int, dict[int, int]] = defaultdict(dict)  # paper -> topic -> row id
     rows = through.objects.values_list("id", "paper_id", "topic_id")
-    for row_id, paper_id, topic_id in _filter_in(rows, "paper_id", [e.paper.pk for e in entries]):
+    own = set()
+    for row_id, paper_id, topic_id in rows.filter(paper__proceedings=proceedings):
+        existing[paper_id][topic_id] = row_id
+        own.add(paper_id)
+    rest = [entry.pk for entry in entries if entry.row is not None and entry.pk not in own]
+    for row_id, paper_id, topic_id in _filter_in(rows, "paper_id", rest):
         existing[paper_id][topic_id] = row_id
     add, remove = [], []
     for entry in entries:
-        wanted = topic_ids[entry.topic_key]
-        current = existing.get(entry.paper.pk, {})
+        wanted = topic_ids.get(entry.topic_path) if entry.topic_path else None
+        current = existing.get(entry.pk, {})
         stale = [row_id for topic_id, row_id in current.items() if topic_id != wanted]
-        if wanted not in current:
-            add.append(through(paper_id=entry.paper.pk, topic_id=wanted))
-        remove.extend(stale)
-        if wanted not in current or stale:
-            touched.add(entry.paper.pk)
+        if wanted is not None and wanted not in current:
+            add.append(through(paper_id=entry.pk, topic_id=wanted))
+            touched.add(entry.pk)
+        if stale:
+            remove.extend(stale)
+            touched.add(entry.pk)
     if add:
         through.objects.bulk_create(add, batch_size=BATCH)
     for chunk in _chunks(remove):
         through.objects.filter(id__in=chunk).delete()
 
 
-def _write_links(entries: list[_Entry], summary: ImportSummary, touched: set[int]) -> None:
+def _write_links(
+    entries: list[_Entry], proceedings: Proceedings, summary: ImportSummary, touched: set[int]
+) -> None:
     """The listed links, in list order; links the list no longer has are removed."""
-    existing: dict[int, dict[str, PaperLink]] = defaultdict(dict)
-    for link in _filter_in(PaperLink.objects.all(), "paper_id", [e.paper.pk for e in entries]):
-        existing[link.paper_id][link.url] = link
+    existing: dict[int, dict[tuple[str, str], tuple]] = defaultdict(dict)
+    rows = PaperLink.objects.values_list("id", "paper_id", "kind", "label", "url", "position")
+    own = set()
+    for row in rows.filter(paper__proceedings=proceedings):
+        existing[row[1]][(row[2], row[4])] = row
+        own.add(row[1])
+    rest = [entry.pk for entry in entries if entry.row is not None and entry.pk not in own]
+    for row in _filter_in(rows, "paper_id", rest):
+        existing[row[1]][(row[2], row[4])] = row
     new, changed, removed = [], [], []
     for entry in entries:
-        pk = entry.paper.pk
+        pk = entry.pk
         current = existing.get(pk, {})
-        for position, link in enumerate(entry.listed.links):
-            row = current.get(link.url)
+        for position, link in enumerate(entry.links):
+            row = current.get((link.kind, link.url))
             if row is None:
                 new.append(
                     PaperLink(
@@ -406,34 +669,49 @@ def _write_links(entries: list[_Entry], summary: ImportSummary, touched: set[int
                     )
                 )
                 touched.add(pk)
-            elif (row.kind, row.label, row.position) != (link.kind, link.label, position):
-                row.kind, row.label, row.position = link.kind, link.label, position
-                changed.append(row)
+            elif (row[3], row[5]) != (link.label, position):
+                changed.append(PaperLink(pk=row[0], label=link.label, position=position))
                 touched.add(pk)
-        listed_urls = {link.url for link in entry.listed.links}
-        gone = [row.pk for url, row in current.items() if url not in listed_urls]
+        listed = {(link.kind, link.url) for link in entry.links}
+        gone = [row[0] for key, row in current.items() if key not in listed]
         if gone:
             removed.extend(gone)
             touched.add(pk)
+    # Deletions first: a link whose kind changed is a removal and a creation.
+    for chunk in _chunks(removed):
+        PaperLink.objects.filter(pk__in=chunk).delete()
     if new:
         PaperLink.objects.bulk_create(new, batch_size=BATCH)
     if changed:
-        PaperLink.objects.bulk_update(
-            changed, ["kind", "label", "position"], batch_size=UPDATE_BATCH
-        )
-    for chunk in _chunks(removed):
-        PaperLink.objects.filter(pk__in=chunk).delete()
+        PaperLink.objects.bulk_update(changed, ["label", "position"], batch_size=UPDATE_BATCH)
     summary.links_created = len(new)
     summary.links_updated = len(changed)
     summary.links_deleted = len(removed)
 
 
 def _write_acronyms(
-    acronyms: list[AcronymEntry], proceedings: Proceedings, summary: ImportSummary
+    acronyms: list[AcronymEntry],
+    proceedings: Proceedings,
+    summary: ImportSummary,
+    issues: list[Issue],
 ) -> None:
+    short_limit = _max_length(Acronym, "short")
+    expansion_limit = _max_length(Acronym, "expansion")
+    fitting = []
+    for entry in acronyms:
+        if len(entry.short) > short_limit or len(entry.expansion) > expansion_limit:
+            issues.append(
+                Issue(
+                    entry.line,
+                    f"this acronym is longer than the catalogue holds ({short_limit} characters "
+                    f"for the acronym, {expansion_limit} for its expansion); not imported",
+                )
+            )
+            continue
+        fitting.append(entry)
     current = {row.short: row for row in Acronym.objects.filter(proceedings=proceedings)}
     new, changed = [], []
-    for entry in acronyms:
+    for entry in fitting:
         row = current.get(entry.short)
         if row is None:
             new.append(
@@ -442,7 +720,7 @@ def _write_acronyms(
         elif row.expansion != entry.expansion:
             row.expansion = entry.expansion
             changed.append(row)
-    listed = {entry.short for entry in acronyms}
+    listed = {entry.short for entry in fitting}
     gone = [row.pk for short, row in current.items() if short not in listed]
     if new:
         Acronym.objects.bulk_create(new, batch_size=BATCH)
@@ -475,10 +753,30 @@ def listed_papers(proceedings: Proceedings):
         Paper.objects.filter(proceedings=proceedings)
         .order_by("position", "title", "pk")
         .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.select_related("parent__parent")),
+            Prefetch("topics", queryset=Topic.objects.all()),
             Prefetch("links", queryset=PaperLink.objects.order_by("position", "pk")),
         )
     )
+
+
+def _attach_parents(papers: list[Paper]) -> None:
+    """Give every prefetched topic its whole chain of parents, from one query per level."""
+    known: dict[int, Topic] = {}
+    for paper in papers:
+        for topic in paper.topics.all():
+            # Parents select_related already (with_details): no query for those levels.
+            node = topic
+            while node is not None and node.pk not in known:
+                known[node.pk] = node
+                node = node.parent if Topic.parent.is_cached(node) else None
+    pending = {topic.parent_id for topic in known.values() if topic.parent_id}
+    while pending - known.keys():
+        found = Topic.objects.in_bulk(sorted(pending - known.keys()))
+        known.update(found)
+        pending = {topic.parent_id for topic in found.values() if topic.parent_id}
+    for topic in known.values():
+        if topic.parent_id:
+            topic.parent = known[topic.parent_id]
 
 
 def outline(papers: Iterable[Paper]) -> list[tuple[str, list[tuple[str, list[Paper]]]]]:
@@ -486,8 +784,11 @@ def outline(papers: Iterable[Paper]) -> list[tuple[str, list[tuple[str, list[Pap
 
     Areas, and subtopics within an area, come in the order of their first paper, so the
     outline of an imported list is the list's own even when papers added later (by hand, by
-    the schedule) share positions with it. Papers without a topic come last, under "Other".
+    the schedule) share positions with it. Deeper topics read "Sub › Sub-sub". Papers without
+    a topic come last, under "Other".
     """
+    papers = list(papers)
+    _attach_parents(papers)
     areas: dict[str, dict[str, list[Paper]]] = {}
     unfiled: list[Paper] = []
     for paper in papers:
@@ -496,7 +797,7 @@ def outline(papers: Iterable[Paper]) -> list[tuple[str, list[tuple[str, list[Pap
             unfiled.append(paper)
             continue
         path = topic.path
-        subtopic = path[1] if len(path) > 1 else ""
+        subtopic = " › ".join(path[1:])
         areas.setdefault(path[0], {}).setdefault(subtopic, []).append(paper)
     if unfiled:
         areas.setdefault(UNFILED_AREA, {}).setdefault("", []).extend(unfiled)
@@ -505,22 +806,39 @@ def outline(papers: Iterable[Paper]) -> list[tuple[str, list[tuple[str, list[Pap
 
 def conference_list_from_db(proceedings: Proceedings) -> ConferenceList:
     """The proceedings as a ConferenceList, ready for conference_list.write()."""
+    meta_notes, extra_notes = split_notes(proceedings.notes or "")
     conference = ConferenceList(
         venue=proceedings.venue.name,
         year=proceedings.year,
+        full_name=proceedings.full_name,
         homepage=proceedings.homepage,
         paper_list_urls=list(proceedings.paper_list_urls or []),
         accepted=proceedings.accepted,
         submitted=proceedings.submitted,
-        meta_notes=proceedings.notes.strip(),
+        cycles=[
+            Cycle(name=row.name, accepted=row.accepted, submitted=row.submitted)
+            for row in proceedings.cycles.order_by("position", "pk")
+        ],
+        meta_notes=meta_notes,
+        extra_notes=extra_notes,
     )
-    for area_name, sections in outline(listed_papers(proceedings)):
-        area = Area(name=area_name)
-        for subtopic, papers in sections:
-            area.sections.append(
-                Section(subtopic=subtopic, papers=[_listed(paper) for paper in papers])
-            )
-        conference.areas.append(area)
+    papers = list(listed_papers(proceedings))
+    _attach_parents(papers)
+    # In list order, a section per run of papers under one topic; papers without a topic
+    # first, since in a list they come before the first area.
+    paths = []
+    for paper in papers:
+        topic = primary_topic(paper)
+        paths.append(tuple(topic.path) if topic is not None else ())
+    unfiled = [paper for paper, path in zip(papers, paths, strict=True) if not path]
+    if unfiled:
+        conference.sections.append(Section(path=(), papers=[_listed(p) for p in unfiled]))
+    for paper, path in zip(papers, paths, strict=True):
+        if not path:
+            continue
+        if not conference.sections or conference.sections[-1].path != path:
+            conference.sections.append(Section(path=path))
+        conference.sections[-1].papers.append(_listed(paper))
     # Creation order is the order of the list they came from.
     conference.acronyms = [
         AcronymEntry(short=row.short, expansion=row.expansion)
@@ -537,10 +855,10 @@ def _listed(paper: Paper) -> ListedPaper:
         for link in paper.links.all()
     ]
     # Identifiers the catalogue knows but no link carries still travel with the list.
-    listed_dois = {parse_doi(link.url) for link in links if link.kind == "paper"}
+    listed_dois = {parse_doi(link.url) for link in links if link.kind == "paper" and link.url}
     if paper.doi and paper.doi not in listed_dois:
         links.insert(0, Link(kind="paper", label="Paper", url=paper.doi_url))
-    if paper.arxiv_id and not any(parse_arxiv_id(link.url) for link in links):
+    if paper.arxiv_id and not any(parse_arxiv_id(link.url) for link in links if link.url):
         links.append(Link(kind="arxiv", label="arXiv", url=paper.arxiv_url))
     return ListedPaper(
         title=paper.title,
@@ -548,4 +866,5 @@ def _listed(paper: Paper) -> ListedPaper:
         affiliations=paper.affiliations,
         system_name=paper.system_name,
         notes=paper.notes.strip(),
+        awards=list(paper.awards or []),
     )

@@ -2,26 +2,31 @@
 
 The format (GitBook markdown, see tests/fixtures/sosp-2025.md)::
 
-    # SOSP 2025
+    # SOSP 2025                               <- venue and year (anything after: the full name)
     ## Meta Info
     Homepage: [https://...](https://...)
     ### Paper List
     * [https://...](https://...)
     ### Acceptance Rate
-    17.7% (= 65 / 368)
+    17.7% (= 65 / 368)                        <- or one bullet per cycle: * Spring: 19.6% (= 79 / 404)
     ## Papers
+    * Title \\[[Paper](...)]                   <- a paper before any area: no topic
     ### LLM                                   <- an area
-    * LLM Training                            <- a subtopic (no links of its own)
+    * LLM Training                            <- a subtopic (no links of its own); any depth
       * Title \\[[Paper](https://doi...)] \\[[arXiv](https://arxiv.org/abs/...)]
-        * HKU & ByteDance Seed                <- first sub-bullet: affiliations
-        * **ByteRobust**                      <- a bold sub-bullet: the system name
+        * HKU & ByteDance Seed                <- first plain sub-bullet: affiliations
+        * **ByteRobust**                      <- a bold sub-bullet: the system name ...
+        * **Best Paper Award**                <- ... or an award
         * A note                              <- the rest: notes (nested bullets kept)
-    * Title \\[[Paper](...)]                   <- a paper directly under the area
     ## Acronyms
     * OS: Operating System
+    ## References                             <- any other section: kept as proceedings notes
 
-`parse()` turns a file into `ConferenceList`; `write()` turns one back into text, so that
-`parse(write(x)) == x`. Line numbers are kept for error messages but are not part of equality.
+Real lists are looser than this: `parse()` takes what it can and records a `Issue`
+(`line`, `message`) for every line it could not place, and keeps such lines in the notes so
+nothing is lost. It raises ParseError only for a file that is not a conference list at all.
+`write()` gives the canonical form, so that `parse(write(x)) == x`. Line numbers and
+warnings are kept for messages but are not part of equality.
 """
 
 from __future__ import annotations
@@ -32,17 +37,27 @@ from dataclasses import dataclass, field
 
 from papers.identifiers import ArxivId, normalize_title, parse_arxiv_id, parse_doi
 
-# Label as written in the list (lower-cased) -> PaperLink.Kind value.
+# Label as written in the list (lower-cased, without a parenthetical) -> PaperLink.Kind value.
 LINK_KINDS = {
     "paper": "paper",
+    "pdf": "paper",
+    "doi": "paper",
     "arxiv": "arxiv",
     "code": "code",
+    "source code": "code",
+    "github": "code",
     "artifact": "artifact",
+    "artifacts": "artifact",
     "slides": "slides",
+    "slide": "slides",
     "video": "video",
     "docs": "docs",
+    "documentation": "docs",
     "homepage": "homepage",
+    "website": "homepage",
+    "project page": "homepage",
     "personal notes": "notes",
+    "notes": "notes",
 }
 OTHER = "other"
 # The label the writer uses for a link that has none of its own.
@@ -58,6 +73,14 @@ DEFAULT_LABELS = {
     "notes": "Personal Notes",
     "other": "Link",
 }
+# A bold sub-bullet naming one of these is an award, not a system name.
+_AWARD = re.compile(
+    r"\b(?:awards?|best|outstanding|distinguished|honou?rable|winner|runner[- ]up|prize)\b",
+    re.IGNORECASE,
+)
+# Rate lines named like this give the whole conference, not one submission cycle.
+OVERALL_NAMES = {"overall", "total", "all", "combined"}
+OVERALL = "Overall"
 
 # Notes are stored as markdown with four spaces per nesting level: that is what Python-Markdown
 # needs to see nested lists (the source lists indent by two).
@@ -74,14 +97,31 @@ class ParseError(ValueError):
         self.message = message
 
 
+@dataclass(frozen=True)
+class Issue:
+    """A line the reader (or the importer) could not take as it is: what and why."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
 def link_kind(label: str) -> str:
-    return LINK_KINDS.get(" ".join(label.split()).lower(), OTHER)
+    key = re.sub(r"\(.*?\)", "", " ".join(label.split())).strip(" :-").lower()
+    return LINK_KINDS.get(key, OTHER)
+
+
+def is_award(text: str) -> bool:
+    return _AWARD.search(text) is not None
 
 
 @dataclass
 class Link:
     kind: str
     label: str
+    # "" for a label written without a URL (`\[Paper]`): a link to come.
     url: str
 
 
@@ -92,6 +132,7 @@ class ListedPaper:
     affiliations: str = ""
     system_name: str = ""
     notes: str = ""
+    awards: list[str] = field(default_factory=list)
     line: int = field(default=0, compare=False)
 
     @property
@@ -105,7 +146,7 @@ class ListedPaper:
             link for link in self.links if link.kind != "arxiv"
         ]
         for link in ordered:
-            found = parse_arxiv_id(link.url)
+            found = parse_arxiv_id(link.url) if link.url else None
             if found is not None:
                 return found
         return None
@@ -114,7 +155,7 @@ class ListedPaper:
     def doi(self) -> str | None:
         """From the Paper link (doi.org, dl.acm.org)."""
         for link in self.links:
-            if link.kind == "paper":
+            if link.kind == "paper" and link.url:
                 found = parse_doi(link.url)
                 if found is not None:
                     return found
@@ -123,18 +164,25 @@ class ListedPaper:
 
 @dataclass
 class Section:
-    """Papers of one subtopic of an area; `subtopic` is "" for papers directly under the area."""
+    """Papers under one topic: `path` runs from the area down ("" areas: papers before any)."""
 
-    subtopic: str
+    path: tuple[str, ...]
     papers: list[ListedPaper] = field(default_factory=list)
     line: int = field(default=0, compare=False)
 
 
 @dataclass
-class Area:
+class Cycle:
+    """One submission cycle's acceptance figures (Spring, Fall, ...)."""
+
     name: str
-    sections: list[Section] = field(default_factory=list)
+    accepted: int
+    submitted: int
     line: int = field(default=0, compare=False)
+
+    @property
+    def rate(self) -> float:
+        return round(100 * self.accepted / self.submitted, 1)
 
 
 @dataclass
@@ -148,21 +196,28 @@ class AcronymEntry:
 class ConferenceList:
     venue: str
     year: int
+    # What the title heading says after the year: "ACM Conference on AI and Agentic Systems".
+    full_name: str = ""
     homepage: str = ""
     paper_list_urls: list[str] = field(default_factory=list)
+    # The whole conference (the "Overall" line, else the sum of the cycles).
     accepted: int | None = None
     submitted: int | None = None
+    cycles: list[Cycle] = field(default_factory=list)
     # Meta Info the format has no field for, kept verbatim (markdown).
     meta_notes: str = ""
-    areas: list[Area] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     acronyms: list[AcronymEntry] = field(default_factory=list)
+    # Sections the format does not know ("## References") and lines the reader could not place,
+    # kept verbatim as markdown starting with a "## " heading.
+    extra_notes: str = ""
+    warnings: list[Issue] = field(default_factory=list, compare=False)
 
-    def papers(self) -> Iterator[tuple[Area, Section, ListedPaper]]:
+    def papers(self) -> Iterator[tuple[Section, ListedPaper]]:
         """Every paper in list order, with where it sits."""
-        for area in self.areas:
-            for section in area.sections:
-                for paper in section.papers:
-                    yield area, section, paper
+        for section in self.sections:
+            for paper in section.papers:
+                yield section, paper
 
     @property
     def acceptance_rate(self) -> float | None:
@@ -170,29 +225,85 @@ class ConferenceList:
             return None
         return round(100 * self.accepted / self.submitted, 1)
 
+    @property
+    def notes(self) -> str:
+        """Meta notes and extra sections as one markdown text (Proceedings.notes)."""
+        return "\n\n".join(part for part in (self.meta_notes, self.extra_notes) if part)
+
+
+def split_notes(notes: str) -> tuple[str, str]:
+    """Proceedings.notes back into (meta notes, extra sections): extras start at a '## ' line."""
+    lines = notes.strip().splitlines()
+    for index, line in enumerate(lines):
+        if re.match(r"^#{1,2}\s", line):
+            return _tidy_block(lines[:index]), _tidy_block(lines[index:])
+    return _tidy_block(lines), ""
+
 
 # --- Reading --------------------------------------------------------------------------------
 
-_TITLE = re.compile(r"^#\s+(?P<venue>\S.*?)\s+(?P<year>\d{4})\s*$")
-_HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)[*+-](?:[ \t]+(?P<text>.*?))?[ \t]*$")
-_HOMEPAGE = re.compile(r"^homepage\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-_MD_LINK = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)\)$")
-_AUTOLINK = re.compile(r"^<(?P<url>[^>\s]+)>$")
-_RATE = re.compile(
-    r"^(?:(?P<percent>\d+(?:\.\d+)?)\s*%\s*)?\(?\s*=?\s*(?P<accepted>\d+)\s*/\s*(?P<submitted>\d+)"
-    r"\s*\)?$"
+_YEAR = r"(?:19|20)\d{2}"
+_TITLE = re.compile(
+    rf"^#\s+(?P<venue>\S.*?)\s*['’]?\s*(?P<year>{_YEAR})(?P<rest>(?:\b.*)?)$"
 )
+_HEADING = re.compile(r"^(?P<level>#{1,6})(?:\s+(?P<text>.*?))?\s*#*\s*$")
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[*+-]|\d+[.)])(?:[ \t]+(?P<text>.*?))?[ \t]*$")
+_META_KEY = re.compile(
+    r"^(?:[*+-]\s+)?(?:\*\*)?(?P<key>homepage|website|paper\s*lists?|accepted\s+papers|"
+    r"acceptance\s+rates?)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)")
+_AUTOLINK = re.compile(r"<(?P<url>[a-z][a-z0-9+.\-]*:[^>\s]+)>", re.IGNORECASE)
+_BARE_URL = re.compile(r"(?P<url>https?://[^\s)\]>]+)", re.IGNORECASE)
+_COUNTS = re.compile(r"(?P<accepted>\d[\d,]*)\s*/\s*(?P<submitted>\d[\d,]*)")
+_PERCENT = re.compile(r"(?P<percent>\d+(?:\.\d+)?)\s*%")
 _ACRONYM = re.compile(r"^(?P<short>[^:]+?)\s*:\s*(?P<expansion>\S.*)$")
-_BOLD = re.compile(r"^\*\*(?P<name>[^*].*?)\*\*$")
-# "\[[Label](url)]": GitBook escapes the outer bracket; accept it unescaped too.
-_LINK_START = re.compile(r"\\?\[\[")
-_URL = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"
-_LINK_GROUP = re.compile(rf"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)\\?\]")
+_ACRONYM_DASH = re.compile(r"^(?P<short>\S+)\s+(?:[-–—=]|\bstands for\b)\s+(?P<expansion>\S.*)$")
+_BOLD_START = re.compile(r"^\*\*(?P<name>[^*].*?)\*\*(?P<rest>.*)$")
+_BOLD_ANY = re.compile(r"\*\*(?P<name>[^*]+?)\*\*")
+_PAREN_AWARD = re.compile(r"\s*\((?P<name>[^()]+)\)\s*$")
+_URL = r"(?:[^\s()\\]|\\.)*(?:\((?:[^\s()\\]|\\.)*\)(?:[^\s()\\]|\\.)*)*"
+_INNER_LINK = re.compile(rf"\[(?P<label>[^\[\]]*)\]\((?P<url>{_URL})\)")
+_TITLE_LINK = re.compile(rf"^\[(?P<title>[^\[\]]+)\]\((?P<url>{_URL})\)")
+# Where the links after a title start: "\[" or "[[" (GitBook escapes the outer bracket).
+_TAIL_START = re.compile(r"\\\[|\[\[")
+_UNCLOSED = re.compile(
+    r"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>[^\s()]+)\)?\\?\]?\s*$"
+)
+_BARE_TAIL = re.compile(rf"\s\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)")
 _SAFE_SCHEME = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 _ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
+_SEPARATORS = re.compile(r"^[\s,;|/·•]*$")
 
-_SECTIONS = {"meta info": "meta", "papers": "papers", "acronyms": "acronyms"}
+_SECTION_NAMES = {
+    "meta info": "meta",
+    "meta": "meta",
+    "metadata": "meta",
+    "info": "meta",
+    "papers": "papers",
+    "accepted papers": "papers",
+    "paper": "papers",
+    "acronyms": "acronyms",
+    "abbreviations": "acronyms",
+    "glossary": "acronyms",
+}
+_META_SUBSECTIONS = {
+    "paper list": "paper list",
+    "paper lists": "paper list",
+    "acceptance rate": "acceptance rate",
+    "acceptance rates": "acceptance rate",
+}
+
+
+def _unescape(text: str) -> str:
+    """Markdown backslash escapes out of a URL: `fp6\\_llm` is `fp6_llm`."""
+    return _ESCAPE.sub(r"\1", text)
+
+
+def _section_key(text: str) -> str | None:
+    return _SECTION_NAMES.get(" ".join(text.replace("*", "").split()).lower().rstrip(":"))
 
 
 @dataclass
@@ -206,23 +317,15 @@ class _Item:
 
     @property
     def has_links(self) -> bool:
-        return _LINK_START.search(self.text) is not None
+        return _has_links(self.text)
 
 
-def _check_url(url: str, line: int) -> str:
-    if _ANY_SCHEME.match(url) and not _SAFE_SCHEME.match(url):
-        raise ParseError(line, f"expected an http(s) or relative URL, found {url!r}")
-    return url
-
-
-def _link_target(text: str, line: int, what: str) -> str:
-    """A URL written as [text](url), <url> or bare."""
-    text = text.strip()
-    match = _MD_LINK.match(text) or _AUTOLINK.match(text)
-    url = match.group("url") if match else text
-    if not url or " " in url:
-        raise ParseError(line, f"expected {what} as a link, e.g. [https://...](https://...)")
-    return _check_url(url, line)
+def _has_links(text: str) -> bool:
+    return (
+        _TAIL_START.search(text) is not None
+        or _TITLE_LINK.match(text) is not None
+        or _BARE_TAIL.search(text) is not None
+    )
 
 
 def _indent_width(whitespace: str) -> int:
@@ -236,39 +339,65 @@ class _Reader:
         # splitlines() also takes care of Windows (\r\n) and old Mac (\r) line endings.
         self.lines = text.splitlines()
         self.result: ConferenceList | None = None
-        self.seen_sections: dict[str, int] = {}
+        self.warnings: list[Issue] = []
         self.section = ""
         self.meta_sub = ""
         self.meta_lines: list[str] = []
-        self.rate_line = 0
-        self.area: Area | None = None
-        self.area_roots: list[_Item] = []
+        self.extra_lines: list[str] = []
+        self.in_extra = False  # the last extra line belongs to a section heading of its own
+        self.rate_lines: list[tuple[int, str]] = []
+        self.headings: list[tuple[int, str]] = []  # topic headings open in the papers section
+        self.roots: list[_Item] = []
         self.stack: list[_Item] = []
         self.last_item: _Item | None = None
         self.acronym_lines: dict[str, int] = {}
+        self.saw_papers_section = False
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Issue(line, message))
+
+    def unplaced(self, line: int, text: str, why: str) -> None:
+        """Warn and keep the line in the proceedings' notes: nothing the file says is lost."""
+        self.warn(line, f"{why}; kept in the proceedings notes")
+        if not self.in_extra:
+            if self.extra_lines:
+                self.extra_lines.append("")
+            self.extra_lines += ["## Notes", ""]
+            self.in_extra = True
+        self.extra_lines.append(text)
 
     def parse(self) -> ConferenceList:
         for number, raw in enumerate(self.lines, start=1):
+            if "\x00" in raw:
+                self.warn(number, "a NUL character, which no database stores; removed")
+                raw = raw.replace("\x00", "")
             self._line(number, raw.rstrip())
         if self.result is None:
-            raise ParseError(max(len(self.lines), 1), "expected a title heading like '# SOSP 2025'")
-        self._close_area()
-        self.result.meta_notes = _tidy_block(self.meta_lines)
-        _check_unique_papers(self.result)
-        return self.result
+            raise ParseError(
+                max(len(self.lines), 1),
+                "not a conference list: expected a title heading with a year, like '# SOSP 2025'",
+            )
+        self._close_papers()
+        result = self.result
+        self._rates()
+        result.meta_notes = _tidy_block(self.meta_lines)
+        result.extra_notes = _tidy_block(self.extra_lines)
+        has_meta = result.homepage or result.paper_list_urls or result.accepted or result.meta_notes
+        if not result.sections and not has_meta and not result.cycles:
+            raise ParseError(
+                1, "not a conference list: it has neither papers nor meta info (homepage, rate)"
+            )
+        _check_duplicates(result, self.warn)
+        result.warnings = sorted(self.warnings, key=lambda issue: issue.line)
+        return result
 
     def _line(self, number: int, line: str) -> None:
         if self.result is None:
-            if not line.strip():
-                return
-            match = _TITLE.match(line)
-            if match is None:
-                raise ParseError(number, "expected a title heading like '# SOSP 2025'")
-            self.result = ConferenceList(venue=match.group("venue"), year=int(match.group("year")))
+            self._before_title(number, line)
             return
         heading = _HEADING.match(line)
-        if heading is not None:
-            self._heading(number, len(heading.group("level")), heading.group("text"))
+        if heading is not None and not line.startswith("#!"):
+            self._heading(number, len(heading.group("level")), heading.group("text") or "", line)
             return
         if self.section == "meta":
             self._meta_line(number, line)
@@ -276,92 +405,206 @@ class _Reader:
             self._papers_line(number, line)
         elif self.section == "acronyms":
             self._acronym_line(number, line)
+        elif self.section == "extra":
+            self.extra_lines.append(line)
         elif line.strip():
-            raise ParseError(
-                number, "expected a '## Meta Info', '## Papers' or '## Acronyms' heading"
-            )
+            self._meta_line(number, line, loose=True)
 
-    def _heading(self, number: int, level: int, text: str) -> None:
-        if level == 1:
-            raise ParseError(number, "expected one '# Venue Year' title; found a second one")
-        if level == 2:
-            key = _SECTIONS.get(" ".join(text.split()).lower())
-            if key is None:
-                raise ParseError(
-                    number,
-                    f"expected '## Meta Info', '## Papers' or '## Acronyms', found '## {text}'",
-                )
-            if key in self.seen_sections:
-                raise ParseError(
-                    number,
-                    f"'## {text}' appears twice (first at line {self.seen_sections[key]})",
-                )
-            self.seen_sections[key] = number
-            self._close_area()
-            self.section = key
-            self.meta_sub = ""
+    def _before_title(self, number: int, line: str) -> None:
+        if not line.strip():
             return
-        if self.section == "meta" and level == 3:
-            name = " ".join(text.split()).lower()
-            if name in {"paper list", "acceptance rate"}:
-                self.meta_sub = name
+        match = _TITLE.match(line)
+        if match is None:
+            if line.startswith("# "):
+                raise ParseError(
+                    number,
+                    "not a conference list: expected the title heading to name a venue and "
+                    f"year, like '# SOSP 2025', found {line[:60]!r}",
+                )
+            self.warn(number, "text before the title heading; ignored")
+            return
+        rest = match.group("rest").strip().strip("()[]–—-:,").strip()
+        self.result = ConferenceList(
+            venue=" ".join(match.group("venue").split()),
+            year=int(match.group("year")),
+            full_name=rest,
+        )
+
+    def _heading(self, number: int, level: int, text: str, line: str) -> None:
+        text = " ".join(text.split())
+        name = text.replace("*", "").strip().lower().rstrip(":")
+        if level <= 2:
+            key = _section_key(text)
+            self._close_papers()
+            self.meta_sub, self.headings = "", []
+            if level == 1 and key is None:
+                self.section = "extra"
+                self.warn(number, "a second title heading; kept in the proceedings notes")
+                self._extra_heading(f"## {text}")
+                return
+            if key is None:
+                self.section = "extra"
+                self._extra_heading(f"## {text}")
+                return
+            self.section = key
+            self.saw_papers_section |= key == "papers"
+            return
+        if self.section in ("meta", "", "acronyms") and name in ("papers", "accepted papers"):
+            self._close_papers()
+            self.section = "papers"
+            self.saw_papers_section = True
+            return
+        if self.section in ("meta", ""):
+            self.section = "meta"
+            sub = _META_SUBSECTIONS.get(name)
+            if level == 3 and sub is not None:
+                self.meta_sub = sub
             else:
                 self.meta_sub = "other"
-                self.meta_lines.append(f"### {text}")
-            return
-        if self.section == "meta":
-            self.meta_lines.append(f"{'#' * level} {text}")
-            return
-        if self.section == "papers" and level == 3:
-            self._close_area()
-            if not text:
-                raise ParseError(number, "expected an area name after '###'")
-            self.area = Area(name=text, line=number)
+                self.meta_lines.append(f"{'#' * level} {text}")
             return
         if self.section == "papers":
-            raise ParseError(
-                number, f"expected a '### Area' heading or a bullet, found a level-{level} heading"
-            )
-        raise ParseError(number, "expected a '## Meta Info', '## Papers' or '## Acronyms' heading")
+            if name in ("papers", "accepted papers"):
+                return
+            self._close_papers()
+            if not text:
+                self.warn(number, "a heading without a name; ignored")
+                return
+            while self.headings and self.headings[-1][0] >= level:
+                self.headings.pop()
+            self.headings.append((level, text))
+            return
+        if self.section == "extra":
+            self.extra_lines.append(line)
+            return
+        # A subheading in the acronyms section.
+        self.unplaced(number, line, "a heading inside '## Acronyms'")
+
+    def _extra_heading(self, heading: str) -> None:
+        if self.extra_lines:
+            self.extra_lines.append("")
+        self.extra_lines += [heading, ""]
+        self.in_extra = True
 
     # Meta Info ------------------------------------------------------------------------------
 
-    def _meta_line(self, number: int, line: str) -> None:
+    def _meta_line(self, number: int, line: str, loose: bool = False) -> None:
         assert self.result is not None
         stripped = line.strip()
-        homepage = _HOMEPAGE.match(stripped)
-        if homepage is not None and self.meta_sub == "":
-            if self.result.homepage:
-                raise ParseError(number, "the homepage is given twice")
-            self.result.homepage = _link_target(homepage.group("value"), number, "the homepage")
+        if loose:
+            # Text between the title and the first section: Meta Info without its heading.
+            self.section = "meta"
+        keyed = _META_KEY.match(stripped)
+        if keyed is not None and self.meta_sub in ("", "other", "paper list", "acceptance rate"):
+            key = keyed.group("key").lower()
+            value = keyed.group("value")
+            if key in ("homepage", "website"):
+                if self.result.homepage:
+                    self.warn(number, "a second homepage; kept in the meta notes")
+                    self.meta_lines.append(line)
+                    return
+                urls = _urls(value)
+                if not urls:
+                    self.warn(number, "a homepage without a link; kept in the meta notes")
+                    self.meta_lines.append(line)
+                    return
+                self.result.homepage = self._url(number, urls[0], "homepage") or ""
+                if not self.result.homepage:
+                    self.meta_lines.append(line)
+                return
+            if key.startswith("accept") and "rate" in key:
+                self.rate_lines.append((number, value))
+                return
+            # "Paper list: [url](url)", "Accepted papers: ..."
+            urls = [url for url in (self._url(number, u, "paper list") for u in _urls(value)) if url]
+            if urls:
+                self.result.paper_list_urls.extend(urls)
+            else:
+                self.warn(number, "a paper list without a link; kept in the meta notes")
+                self.meta_lines.append(line)
             return
         if self.meta_sub == "paper list" and stripped:
-            bullet = _BULLET.match(line)
-            if bullet is not None:
-                url = _link_target(bullet.group("text") or "", number, "a paper-list link")
-                self.result.paper_list_urls.append(url)
+            urls = _urls(stripped)
+            if urls:
+                self.result.paper_list_urls.extend(
+                    url for url in (self._url(number, u, "paper list") for u in urls) if url
+                )
                 return
-        if self.meta_sub == "acceptance rate" and stripped and not self.rate_line:
-            self._rate(number, stripped)
+            self.warn(number, "a line without a link under 'Paper List'; kept in the meta notes")
+        if self.meta_sub == "acceptance rate" and stripped:
+            self.rate_lines.append((number, stripped))
             return
         self.meta_lines.append(line)
 
-    def _rate(self, number: int, text: str) -> None:
-        assert self.result is not None
-        match = _RATE.match(text)
-        if match is None:
-            raise ParseError(
-                number, f"expected the acceptance rate as '17.7% (= 65 / 368)', found {text!r}"
-            )
-        accepted, submitted = int(match.group("accepted")), int(match.group("submitted"))
-        if submitted == 0 or accepted > submitted:
-            raise ParseError(
+    def _url(self, number: int, url: str, what: str) -> str | None:
+        url = _unescape(url.strip())
+        if _ANY_SCHEME.match(url) and not _SAFE_SCHEME.match(url):
+            self.warn(
                 number,
-                "expected accepted <= submitted (and submitted > 0), "
-                f"found {accepted} / {submitted}",
+                f"the {what} link {url[:80]!r} is not http(s), mailto or relative; not kept",
             )
-        self.result.accepted, self.result.submitted = accepted, submitted
-        self.rate_line = number
+            return None
+        return url
+
+    def _rates(self) -> None:
+        """Acceptance-rate lines into cycles and the whole conference's figures."""
+        assert self.result is not None
+        overall: Cycle | None = None
+        for number, text in self.rate_lines:
+            bullet = _BULLET.match(text)
+            body = (bullet.group("text") or "") if bullet else text.strip()
+            counts = _COUNTS.search(body)
+            prefix = body[: counts.start()] if counts else body
+            name = ""
+            if ":" in prefix:
+                name = prefix.split(":", 1)[0].strip().strip("*").strip()
+            if counts is None:
+                self.warn(
+                    number,
+                    "an acceptance rate without 'accepted / submitted' counts; kept in the "
+                    "meta notes",
+                )
+                self._rate_note(text)
+                continue
+            accepted = int(counts.group("accepted").replace(",", ""))
+            submitted = int(counts.group("submitted").replace(",", ""))
+            if submitted == 0 or accepted > submitted:
+                self.warn(
+                    number,
+                    f"an acceptance rate of {accepted} / {submitted} (more accepted than "
+                    "submitted); kept in the meta notes",
+                )
+                self._rate_note(text)
+                continue
+            percent = _PERCENT.search(body)
+            computed = round(100 * accepted / submitted, 1)
+            if percent is not None and abs(float(percent.group("percent")) - computed) > 0.15:
+                self.warn(
+                    number,
+                    f"the rate says {percent.group('percent')}% but {accepted} / {submitted} "
+                    f"is {computed}%; the counts are kept",
+                )
+            cycle = Cycle(name=name, accepted=accepted, submitted=submitted, line=number)
+            if not name or name.lower() in OVERALL_NAMES:
+                if overall is not None:
+                    self.warn(
+                        number,
+                        f"a second overall acceptance rate (first at line {overall.line}); "
+                        "kept in the meta notes",
+                    )
+                    self._rate_note(text)
+                    continue
+                overall = cycle
+            else:
+                self.result.cycles.append(cycle)
+        if overall is not None:
+            self.result.accepted, self.result.submitted = overall.accepted, overall.submitted
+        elif self.result.cycles:
+            self.result.accepted = sum(cycle.accepted for cycle in self.result.cycles)
+            self.result.submitted = sum(cycle.submitted for cycle in self.result.cycles)
+
+    def _rate_note(self, text: str) -> None:
+        self.meta_lines.append(text if _BULLET.match(text) else f"Acceptance rate: {text.strip()}")
 
     # Papers ---------------------------------------------------------------------------------
 
@@ -375,9 +618,8 @@ class _Reader:
                 # A wrapped line continues the bullet above it, as in markdown.
                 self.last_item.text = f"{self.last_item.text} {line.strip()}".strip()
                 return
-            raise ParseError(number, "expected a bullet ('* ...') or a '### Area' heading")
-        if self.area is None:
-            raise ParseError(number, "expected a '### Area' heading before the first paper")
+            self.unplaced(number, line, "text in the papers section that is not a bullet")
+            return
         item = _Item(
             text=(bullet.group("text") or "").strip(),
             indent=_indent_width(bullet.group("indent")),
@@ -388,30 +630,196 @@ class _Reader:
         if self.stack:
             self.stack[-1].children.append(item)
         else:
-            self.area_roots.append(item)
+            self.roots.append(item)
         self.stack.append(item)
         self.last_item = item
 
-    def _close_area(self) -> None:
-        area, roots = self.area, self.area_roots
-        self.area, self.area_roots, self.stack, self.last_item = None, [], [], None
-        if area is None:
-            return
-        assert self.result is not None
+    def _close_papers(self) -> None:
+        roots = self.roots
+        self.roots, self.stack, self.last_item = [], [], None
+        path = tuple(name for _, name in self.headings)
         if not roots:
-            raise ParseError(area.line, f"expected papers ('* Title ...') under '### {area.name}'")
+            return
         for root in roots:
-            if _is_subtopic(root):
-                if not root.text:
-                    raise ParseError(root.line, "expected a subtopic name or a paper title")
-                section = Section(subtopic=root.text, line=root.line)
-                section.papers = [_paper(child) for child in root.children]
-                area.sections.append(section)
+            self._place(root, path)
+
+    def _place(self, item: _Item, path: tuple[str, ...]) -> None:
+        assert self.result is not None
+        if _is_topic(item):
+            name = item.text.strip()
+            bold = re.fullmatch(r"\*\*(.+)\*\*", name)
+            for child in item.children:
+                self._place(child, (*path, bold.group(1) if bold else name))
+            return
+        if not item.text.strip():
+            if item.children:
+                for child in item.children:
+                    self._place(child, path)
             else:
-                if not area.sections or area.sections[-1].subtopic:
-                    area.sections.append(Section(subtopic="", line=root.line))
-                area.sections[-1].papers.append(_paper(root))
-        self.result.areas.append(area)
+                self.warn(item.line, "an empty bullet where a paper was expected; ignored")
+            return
+        paper = self._paper(item)
+        sections = self.result.sections
+        if not sections or sections[-1].path != path:
+            sections.append(Section(path=path, line=item.line))
+        sections[-1].papers.append(paper)
+
+    def _paper(self, item: _Item) -> ListedPaper:
+        paper = ListedPaper(title="", line=item.line)
+        extra_notes = self._title_and_links(item.text, item.line, paper)
+        notes: list[_Item] = []
+        affiliations_taken = False
+        for child in item.children:
+            text = child.text
+            bold = _BOLD_START.match(text)
+            if bold is not None:
+                name, rest = bold.group("name").strip(), bold.group("rest").strip()
+                if is_award(name) and not rest.strip(" .,;:"):
+                    paper.awards.append(name)
+                    notes.extend(child.children)
+                    continue
+                if (
+                    not paper.system_name
+                    and not child.children
+                    and not notes
+                    and len(name.split()) <= 3
+                    and not is_award(name)
+                ):
+                    paper.system_name = name
+                    if rest:
+                        # "**Jiagu**, a serverless ..." says more than the name: keep it.
+                        notes.append(child)
+                    continue
+            elif not affiliations_taken and not notes:
+                paper.affiliations = text
+                affiliations_taken = True
+                # Nested under the affiliations: notes all the same.
+                notes.extend(child.children)
+                continue
+            affiliations_taken = True
+            notes.append(child)
+        lines = [f"* {text}" for text in extra_notes]
+        lines += _notes_lines(notes, 0)
+        paper.notes = "\n".join(lines)
+        return paper
+
+    def _title_and_links(self, text: str, line: int, paper: ListedPaper) -> list[str]:
+        """Fill the paper's title, links and title awards; returns text to keep as notes."""
+        leftovers: list[str] = []
+        title_link = _TITLE_LINK.match(text)
+        rest = text
+        if title_link is not None:
+            title = title_link.group("title").strip()
+            url = self._url(line, title_link.group("url"), "title")
+            if url:
+                paper.links.append(Link(kind=link_kind("paper"), label="Paper", url=url))
+            rest = text[title_link.end() :]
+            start = _tail_start(rest)
+            if start > 0 and rest[:start].strip():
+                title = f"{title} {rest[:start].strip()}"
+            rest = rest[start:] if start >= 0 else ""
+            if start < 0 and text[title_link.end() :].strip():
+                title = f"{title} {text[title_link.end():].strip()}"
+        else:
+            start = _tail_start(text)
+            title = (text[:start] if start >= 0 else text).strip()
+            rest = text[start:] if start >= 0 else ""
+        title, awards = _title_awards(title)
+        paper.awards.extend(awards)
+        if not title:
+            self.warn(line, "a paper without a title before its links; titled '(untitled)'")
+            title = "(untitled)"
+        paper.title = title
+        self._links(rest, line, paper, leftovers)
+        seen: dict[tuple[str, str], Link] = {}
+        kept = []
+        for link in paper.links:
+            key = (link.kind, link.url)
+            if key in seen and link.url:
+                self.warn(line, f"the {link.label} link {link.url} is given twice; kept once")
+                continue
+            seen[key] = link
+            kept.append(link)
+        paper.links = kept
+        return leftovers
+
+    def _links(self, rest: str, line: int, paper: ListedPaper, leftovers: list[str]) -> None:
+        position = 0
+        while position < len(rest):
+            if rest[position].isspace():
+                position += 1
+                continue
+            if rest.startswith("\\[", position) or rest.startswith("[[", position):
+                inner_start = position + (2 if rest[position] == "\\" else 1)
+                end = _matching_bracket(rest, inner_start)
+                if end < 0:
+                    broken = _UNCLOSED.match(rest, position)
+                    if broken is not None:
+                        self.warn(line, "an unclosed link bracket; read as a link all the same")
+                        self._add_link(broken.group("label"), broken.group("url"), line, paper)
+                    else:
+                        self.warn(
+                            line,
+                            f"an unclosed link bracket {rest[position:position + 40]!r}; kept "
+                            "as a note",
+                        )
+                        leftovers.append(rest[position:].strip())
+                    return
+                inner = rest[inner_start:end]
+                if inner.endswith("\\"):
+                    inner = inner[:-1]
+                self._bracket(inner, line, paper, leftovers)
+                position = end + 1
+                continue
+            match = _INNER_LINK.match(rest, position)
+            if match is not None:
+                self._add_link(match.group("label"), match.group("url"), line, paper)
+                position = match.end()
+                continue
+            # Text after the links: kept, but as a note (it is not part of the title).
+            following = _tail_start(rest[position:])
+            chunk = rest[position : position + following] if following > 0 else rest[position:]
+            chunk = chunk.strip()
+            if chunk and not _SEPARATORS.match(chunk):
+                _, awards = _title_awards(chunk)
+                if awards and not _title_awards(chunk)[0]:
+                    paper.awards.extend(awards)
+                else:
+                    self.warn(line, f"text after the links ({chunk[:60]!r}); kept as a note")
+                    leftovers.append(chunk)
+            position = position + following if following > 0 else len(rest)
+
+    def _bracket(self, inner: str, line: int, paper: ListedPaper, leftovers: list[str]) -> None:
+        """`\\[...]`: one or more [Label](url), text after a link, or a label alone."""
+        position, found = 0, []
+        for match in _INNER_LINK.finditer(inner):
+            between = inner[position : match.start()]
+            if between.strip(" ,;|/") and found:
+                # "[Code](...) (incoming)": the text goes with the link before it.
+                found[-1][0] = f"{found[-1][0]} {between.strip(' ,;|/')}"
+            elif between.strip(" ,;|/"):
+                self.warn(line, f"text before a link ({between.strip()[:60]!r}); kept as a note")
+                leftovers.append(between.strip())
+            found.append([match.group("label"), match.group("url")])
+            position = match.end()
+        tail = inner[position:].strip(" ,;|/")
+        if found and tail:
+            found[-1][0] = f"{found[-1][0]} {tail}"
+        if not found:
+            label = " ".join(inner.split())
+            if label:
+                # "\[Paper]": a link to come.
+                paper.links.append(Link(kind=link_kind(label), label=label, url=""))
+            return
+        for label, url in found:
+            self._add_link(label, url, line, paper)
+
+    def _add_link(self, label: str, url: str, line: int, paper: ListedPaper) -> None:
+        label = " ".join(label.split()) or "Link"
+        safe = self._url(line, url, repr(label)) if url.strip() else ""
+        if safe is None:
+            return
+        paper.links.append(Link(kind=link_kind(label), label=label, url=safe))
 
     # Acronyms -------------------------------------------------------------------------------
 
@@ -420,54 +828,106 @@ class _Reader:
         if not line.strip():
             return
         bullet = _BULLET.match(line)
-        match = _ACRONYM.match(bullet.group("text") or "") if bullet else None
+        body = (bullet.group("text") or "") if bullet else line.strip()
+        body = body.replace("**", "")
+        match = _ACRONYM.match(body) or _ACRONYM_DASH.match(body)
         if match is None:
-            raise ParseError(number, "expected an acronym as '* OS: Operating System'")
+            self.unplaced(number, line, "not an acronym as '* OS: Operating System'")
+            return
         short = match.group("short").strip()
         if short in self.acronym_lines:
-            raise ParseError(
+            self.unplaced(
                 number,
+                line,
                 f"acronym {short!r} is defined twice (first at line {self.acronym_lines[short]})",
             )
+            return
         self.acronym_lines[short] = number
         self.result.acronyms.append(
             AcronymEntry(short=short, expansion=match.group("expansion").strip(), line=number)
         )
 
 
-def _is_subtopic(item: _Item) -> bool:
-    """A bullet right under an area: a subtopic, or a paper that sits there directly?
+def _urls(text: str) -> list[str]:
+    """Every URL of a line: [text](url), <url>, or bare."""
+    found = [m.group("url") for m in _MD_LINK.finditer(text) if m.group("url")]
+    if found:
+        return found
+    found = [m.group("url") for m in _AUTOLINK.finditer(text)]
+    if found:
+        return found
+    found = [m.group("url") for m in _BARE_URL.finditer(text)]
+    if found:
+        return found
+    stripped = text.strip()
+    if stripped and " " not in stripped and ("/" in stripped or "." in stripped):
+        return [stripped]
+    return []
+
+
+def _tail_start(text: str) -> int:
+    """Where the links after a title begin, or -1."""
+    starts = [m.start() for m in (_TAIL_START.search(text), _BARE_TAIL.search(text)) if m]
+    return min(starts) if starts else -1
+
+
+def _matching_bracket(text: str, start: int) -> int:
+    """Index of the ']' closing a bracket opened just before `start` (URLs may hold brackets)."""
+    depth, position, in_url = 0, start, 0
+    while position < len(text):
+        char = text[position]
+        if char == "\\" and position + 1 < len(text) and text[position + 1] != "]":
+            position += 2
+            continue
+        if in_url:
+            if char == "(":
+                in_url += 1
+            elif char == ")":
+                in_url -= 1
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            if depth == 0:
+                return position
+            depth -= 1
+            if text.startswith("(", position + 1):
+                in_url = 1
+                position += 1
+        position += 1
+    return -1
+
+
+def _title_awards(title: str) -> tuple[str, list[str]]:
+    """Awards written into a title line (`**Best Paper**`, `(Best Paper Award)`) out of it."""
+    awards = []
+
+    def take(match: re.Match) -> str:
+        if is_award(match.group("name")):
+            awards.append(match.group("name").strip())
+            return " "
+        return match.group(0)
+
+    title = _BOLD_ANY.sub(take, title)
+    paren = _PAREN_AWARD.search(title)
+    if paren is not None and is_award(paren.group("name")):
+        awards.append(paren.group("name").strip())
+        title = title[: paren.start()]
+    return " ".join(title.split()), awards
+
+
+def _is_topic(item: _Item) -> bool:
+    """A bullet with no links of its own whose children are papers or topics.
 
     A paper has links or, failing that, sub-bullets that are plain lines (its affiliations); a
-    subtopic has no links and its first child is a paper (with links or sub-bullets of its own).
+    topic has no links and its bullets have links, or bullets of their own.
     """
-    if item.has_links or not item.children:
+    if item.has_links or not item.children or _BOLD_START.match(item.text) and is_award(item.text):
+        return False
+    if not item.text.strip():
         return False
     first = item.children[0]
-    return first.has_links or bool(first.children)
-
-
-def _paper(item: _Item) -> ListedPaper:
-    title, links = _title_and_links(item.text, item.line)
-    children = list(item.children)
-    affiliations = ""
-    if children and not children[0].children and _BOLD.match(children[0].text) is None:
-        affiliations = children.pop(0).text
-    system_name = ""
-    for index, child in enumerate(children):
-        bold = _BOLD.match(child.text)
-        if bold is not None and not child.children:
-            system_name = bold.group("name").strip()
-            del children[index]
-            break
-    notes = "\n".join(_notes_lines(children, 0))
-    return ListedPaper(
-        title=title,
-        links=links,
-        affiliations=affiliations,
-        system_name=system_name,
-        notes=notes,
-        line=item.line,
+    return bool(first.children) or any(_TAIL_START.search(c.text) for c in item.children) or (
+        first.has_links
     )
 
 
@@ -477,59 +937,29 @@ def _notes_lines(items: list[_Item], level: int) -> Iterator[str]:
         yield from _notes_lines(item.children, level + 1)
 
 
-def _title_and_links(text: str, line: int) -> tuple[str, list[Link]]:
-    start = _LINK_START.search(text)
-    if start is None:
-        title, rest = text.strip(), ""
-    else:
-        title, rest = text[: start.start()].strip(), text[start.start() :]
-    if not title:
-        raise ParseError(line, "expected a paper title before its links")
-    links: list[Link] = []
-    seen: set[str] = set()
-    position = 0
-    while position < len(rest):
-        if rest[position].isspace():
-            position += 1
-            continue
-        match = _LINK_GROUP.match(rest, position)
-        if match is None:
-            found = rest[position : position + 40]
-            raise ParseError(
-                line, f"expected a link like \\[[Paper](https://...)], found {found!r}"
-            )
-        label = " ".join(match.group("label").split())
-        url = _check_url(match.group("url"), line)
-        if not url:
-            raise ParseError(line, f"expected a URL for the {label!r} link")
-        if url in seen:
-            raise ParseError(line, f"the link {url} is given twice")
-        seen.add(url)
-        links.append(Link(kind=link_kind(label), label=label, url=url))
-        position = match.end()
-    return title, links
-
-
-def _check_unique_papers(result: ConferenceList) -> None:
-    """One paper, one entry: the catalogue keeps one row per arXiv id, DOI and title."""
+def _check_duplicates(result: ConferenceList, warn) -> None:
+    """Two entries with one DOI or arXiv id (a copy-paste slip): both stay, the reader says so."""
     seen: dict[tuple[str, str], int] = {}
-    for _, _, paper in result.papers():
+    for _, paper in result.papers():
+        keys = []
         arxiv = paper.arxiv
-        keys = [("title", paper.normalized_title)] if paper.normalized_title else []
         if arxiv is not None:
             keys.append(("arXiv id", arxiv.id))
-        doi = paper.doi
-        if doi:
-            keys.append(("DOI", doi))
-        for key in keys:
+        if paper.doi:
+            keys.append(("DOI", paper.doi))
+        if paper.normalized_title:
+            keys.append(("title", paper.normalized_title))
+        for kind, value in keys:
+            key = (kind, value)
             if key in seen:
-                raise ParseError(
+                shown = value if kind != "title" else repr(paper.title[:60])
+                warn(
                     paper.line,
-                    f"this paper is already listed at line {seen[key]} (same {key[0]}); "
-                    "expected each paper once",
+                    f"same {kind} {shown} as the paper at line {seen[key]}; both kept as "
+                    "separate papers, neither merged (a copy-paste slip?)",
                 )
-        for key in keys:
-            seen[key] = paper.line
+            else:
+                seen[key] = paper.line
 
 
 def _tidy_block(lines: list[str]) -> str:
@@ -543,11 +973,13 @@ def _tidy_block(lines: list[str]) -> str:
             out.append(line.rstrip())
     while out and not out[-1]:
         out.pop()
+    while out and not out[0]:
+        out.pop(0)
     return "\n".join(out)
 
 
 def parse(text: str) -> ConferenceList:
-    """Read a conference list; raises ParseError (with a line number) on a malformed file."""
+    """Read a conference list; warnings in `.warnings`. ParseError: not a conference list."""
     return _Reader(text).parse()
 
 
@@ -556,8 +988,11 @@ def parse(text: str) -> ConferenceList:
 
 def write(conference: ConferenceList) -> str:
     """The list as markdown in the community's format: `parse(write(x)) == x`."""
-    out: list[str] = [f"# {conference.venue} {conference.year}", ""]
-    has_rate = conference.accepted is not None and conference.submitted
+    title = f"# {conference.venue} {conference.year}"
+    if conference.full_name:
+        title += f" ({conference.full_name})"
+    out: list[str] = [title, ""]
+    has_rate = (conference.accepted is not None and conference.submitted) or conference.cycles
     if conference.homepage or conference.paper_list_urls or has_rate or conference.meta_notes:
         out += ["## Meta Info", ""]
         if conference.homepage:
@@ -569,31 +1004,52 @@ def write(conference: ConferenceList) -> str:
             out += [f"* [{url}]({url})" for url in conference.paper_list_urls]
             out.append("")
         if has_rate:
-            rate = 100 * conference.accepted / conference.submitted
-            out += [
-                "### Acceptance Rate",
-                "",
-                f"{rate:.1f}% (= {conference.accepted} / {conference.submitted})",
-                "",
-            ]
+            out += ["### Acceptance Rate", ""]
+            if conference.cycles:
+                for cycle in conference.cycles:
+                    out.append(f"* {cycle.name}: {_rate(cycle.accepted, cycle.submitted)}")
+                if conference.accepted is not None and conference.submitted:
+                    out.append(
+                        f"* {OVERALL}: {_rate(conference.accepted, conference.submitted)}"
+                    )
+            else:
+                out.append(_rate(conference.accepted, conference.submitted))
+            out.append("")
     out += ["## Papers", ""]
-    for area in conference.areas:
-        out += [f"### {area.name}", ""]
-        for section in area.sections:
-            depth = 0
-            if section.subtopic:
-                out.append(f"* {section.subtopic}")
-                depth = 1
-            for paper in section.papers:
-                out += _paper_lines(paper, depth)
+    area: str | None = None
+    open_path: tuple[str, ...] = ()
+    for section in conference.sections:
+        path = section.path
+        if path and path[0] != area:
+            if out[-1]:
+                out.append("")
+            out += [f"### {path[0]}", ""]
+            area, open_path = path[0], ()
+        below = path[1:]
+        common = 0
+        while common < min(len(open_path), len(below)) and open_path[common] == below[common]:
+            common += 1
+        for depth in range(common, len(below)):
+            out.append(f"{' ' * (LIST_INDENT * depth)}* {below[depth]}")
+        open_path = below
+        for paper in section.papers:
+            out += _paper_lines(paper, len(below))
+    if out[-1]:
         out.append("")
     if conference.acronyms:
         out += ["## Acronyms", ""]
         out += [f"* {entry.short}: {entry.expansion}" for entry in conference.acronyms]
         out.append("")
+    if conference.extra_notes:
+        out += [conference.extra_notes, ""]
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def _rate(accepted: int | None, submitted: int | None) -> str:
+    assert accepted is not None and submitted
+    return f"{100 * accepted / submitted:.1f}% (= {accepted} / {submitted})"
 
 
 def _paper_lines(paper: ListedPaper, depth: int) -> list[str]:
@@ -601,17 +1057,20 @@ def _paper_lines(paper: ListedPaper, depth: int) -> list[str]:
     sub = " " * (LIST_INDENT * (depth + 1))
     links = "".join(
         f" \\[[{link.label or DEFAULT_LABELS.get(link.kind, 'Link')}]({link.url})]"
+        if link.url
+        else f" \\[{link.label or DEFAULT_LABELS.get(link.kind, 'Link')}]"
         for link in paper.links
     )
     lines = [f"{pad}* {paper.title}{links}"]
     if paper.affiliations:
         lines.append(f"{sub}* {paper.affiliations}")
-    elif not paper.system_name and (paper.notes or not paper.links):
+    elif paper.notes or (not paper.links and not paper.system_name and not paper.awards):
         # An empty first sub-bullet says "no affiliations", so the next one is not taken for
         # them and a paper without links is not taken for a subtopic.
         lines.append(f"{sub}*")
     if paper.system_name:
         lines.append(f"{sub}* **{paper.system_name}**")
+    lines += [f"{sub}* **{award}**" for award in paper.awards]
     lines += _notes_to_list(paper.notes, depth + 1)
     return lines
 

@@ -44,6 +44,8 @@ class Venue(models.Model):
 class Proceedings(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="proceedings")
     year = models.PositiveSmallIntegerField()
+    # What a list's title says after the year: "ACM Conference on AI and Agentic Systems".
+    full_name = models.CharField(max_length=300, blank=True)
     homepage = models.URLField(max_length=500, blank=True)
     # The "Paper List" links of a conference page (accepted list, ACM DL proceedings, ...).
     paper_list_urls = models.JSONField(default=list, blank=True)
@@ -77,6 +79,32 @@ class Proceedings(models.Model):
         """Percentage, e.g. 17.7 for 65 of 368."""
         if not self.accepted or not self.submitted:
             return None
+        return round(100 * self.accepted / self.submitted, 1)
+
+
+class AcceptanceCycle(models.Model):
+    """One submission cycle of a proceedings (Spring, Fall, ...): its own acceptance figures."""
+
+    proceedings = models.ForeignKey(Proceedings, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=100)
+    accepted = models.PositiveIntegerField()
+    submitted = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["proceedings", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted__lte=models.F("submitted")) & Q(submitted__gt=0),
+                name="cycle_accepted_le_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.accepted} / {self.submitted}"
+
+    @property
+    def acceptance_rate(self) -> float:
         return round(100 * self.accepted / self.submitted, 1)
 
 
@@ -130,6 +158,8 @@ class Paper(models.Model):
         max_length=500, blank=True, help_text="As written, e.g. 'HKU & ByteDance Seed'."
     )
     system_name = models.CharField(max_length=200, blank=True)
+    # As a list names them: "Best Paper Award", "Distinguished Artifact Award".
+    awards = models.JSONField(default=list, blank=True)
     abstract = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Markdown.")
 
@@ -220,13 +250,17 @@ class PaperLink(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     # The label as written in the source list, kept for "other" links and round trips.
     label = models.CharField(max_length=100, blank=True)
-    url = models.CharField(max_length=1000)
+    # Blank for a label a list gives without a URL yet ("\\[Paper]").
+    url = models.CharField(max_length=1000, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["paper", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "url"], name="paperlink_unique_url_per_paper"),
+            # One URL may be both the slides and the video: unique per kind.
+            models.UniqueConstraint(
+                fields=["paper", "kind", "url"], name="paperlink_unique_kind_url_per_paper"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,11 +12,15 @@ class Command(BaseCommand):
     help = (
         "Import a conference paper list in the community's markdown format (e.g. "
         "tests/fixtures/sosp-2025.md). Re-importing changes nothing; an edited list updates "
-        "the catalogue in place. A malformed file changes nothing."
+        "the catalogue in place. Lines the reader cannot place are reported as FILE:LINE "
+        "warnings; only a file that is not a conference list at all is refused."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="the markdown file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change; write nothing"
+        )
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
@@ -28,11 +32,14 @@ class Command(BaseCommand):
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             raise CommandError(f"{path}:{line}: expected UTF-8 text ({exc.reason})") from exc
         try:
-            summary = import_conference_list(parse(text))
+            summary = import_conference_list(parse(text), dry_run=options["dry_run"])
         except (ParseError, CatalogueImportError) as exc:
             raise CommandError(f"{path}:{exc.line}: {exc.message}") from exc
+        for issue in summary.issues:
+            self.stderr.write(self.style.WARNING(f"{path}:{issue.line}: {issue.message}"))
         style = self.style.SUCCESS if summary.changed else self.style.NOTICE
         lines = summary.lines()
-        self.stdout.write(style(lines[0]))
+        prefix = "(dry run, nothing written) " if options["dry_run"] else ""
+        self.stdout.write(style(prefix + lines[0]))
         for line in lines[1:]:
             self.stdout.write(f"  {line}")
