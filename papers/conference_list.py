@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from papers.identifiers import ArxivId, normalize_title, parse_arxiv_id, parse_doi
 
@@ -108,6 +109,21 @@ class Issue:
         return f"line {self.line}: {self.message}"
 
 
+def _normalize(title: str) -> str:
+    """normalize_title, without its per-character accent pass for a title that has none."""
+    if title.isascii():
+        return normalize_title(title) if "_" in title else _ascii_normalize(title)
+    return normalize_title(title)
+
+
+_ASCII_NON_WORD = re.compile(r"[^0-9A-Za-z]+")
+
+
+def _ascii_normalize(title: str) -> str:
+    # NFKD leaves ASCII alone and no ASCII character combines: the same result, quicker.
+    return _ASCII_NON_WORD.sub(" ", title.lower()).strip()
+
+
 def link_kind(label: str) -> str:
     key = re.sub(r"\(.*?\)", "", " ".join(label.split())).strip(" :-").lower()
     return LINK_KINDS.get(key, OTHER)
@@ -135,23 +151,27 @@ class ListedPaper:
     awards: list[str] = field(default_factory=list)
     line: int = field(default=0, compare=False)
 
-    @property
+    # Computed once per paper (the reader and the importer both ask): a listed paper's title
+    # and links do not change once it has been read.
+    @cached_property
     def normalized_title(self) -> str:
-        return normalize_title(self.title)
+        return _normalize(self.title)
 
-    @property
+    @cached_property
     def arxiv(self) -> ArxivId | None:
         """From the arXiv link, else from any link that points at arxiv.org."""
         ordered = [link for link in self.links if link.kind == "arxiv"] + [
             link for link in self.links if link.kind != "arxiv"
         ]
         for link in ordered:
-            found = parse_arxiv_id(link.url) if link.url else None
+            if not link.url or (link.kind != "arxiv" and "arxiv" not in link.url.lower()):
+                continue
+            found = parse_arxiv_id(link.url)
             if found is not None:
                 return found
         return None
 
-    @property
+    @cached_property
     def doi(self) -> str | None:
         """From the Paper link (doi.org, dl.acm.org)."""
         for link in self.links:
@@ -265,6 +285,8 @@ _BOLD_ANY = re.compile(r"\*\*(?P<name>[^*]+?)\*\*")
 _PAREN_AWARD = re.compile(r"\s*\((?P<name>[^()]+)\)\s*$")
 _URL = r"(?:[^\s()\\]|\\.)*(?:\((?:[^\s()\\]|\\.)*\)(?:[^\s()\\]|\\.)*)*"
 _INNER_LINK = re.compile(rf"\[(?P<label>[^\[\]]*)\]\((?P<url>{_URL})\)")
+# The usual "\\[[Label](url)]", read in one step.
+_LINK_GROUP = re.compile(rf"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)\\?\](?![^\s\\\[])")
 _TITLE_LINK = re.compile(rf"^\[(?P<title>[^\[\]]+)\]\((?P<url>{_URL})\)")
 # Where the links after a title start: "\[" or "[[" (GitBook escapes the outer bracket).
 _TAIL_START = re.compile(r"\\\[|\[\[")
@@ -299,21 +321,21 @@ _META_SUBSECTIONS = {
 
 def _unescape(text: str) -> str:
     """Markdown backslash escapes out of a URL: `fp6\\_llm` is `fp6_llm`."""
-    return _ESCAPE.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def _section_key(text: str) -> str | None:
     return _SECTION_NAMES.get(" ".join(text.replace("*", "").split()).lower().rstrip(":"))
 
 
-@dataclass
 class _Item:
     """A bullet of the papers section, with the bullets nested below it."""
 
-    text: str
-    indent: int
-    line: int
-    children: list[_Item] = field(default_factory=list)
+    __slots__ = ("text", "indent", "line", "children")
+
+    def __init__(self, text: str, indent: int, line: int) -> None:
+        self.text, self.indent, self.line = text, indent, line
+        self.children: list[_Item] = []
 
     @property
     def has_links(self) -> bool:
@@ -329,7 +351,7 @@ def _has_links(text: str) -> bool:
 
 
 def _indent_width(whitespace: str) -> int:
-    return len(whitespace.expandtabs(4))
+    return len(whitespace.expandtabs(4)) if "\t" in whitespace else len(whitespace)
 
 
 class _Reader:
@@ -395,7 +417,7 @@ class _Reader:
         if self.result is None:
             self._before_title(number, line)
             return
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if line.startswith("#") else None
         if heading is not None and not line.startswith("#!"):
             self._heading(number, len(heading.group("level")), heading.group("text") or "", line)
             return
@@ -609,7 +631,12 @@ class _Reader:
     # Papers ---------------------------------------------------------------------------------
 
     def _papers_line(self, number: int, line: str) -> None:
-        if not line.strip():
+        body = line.lstrip(" \t")
+        if not body:
+            return
+        # The common bullet ("  * text") without a regex: a list may have a million lines.
+        if body[0] in "*+-" and (len(body) == 1 or body[1] in " \t") and not body.startswith("**"):
+            self._bullet(number, _indent_width(line[: len(line) - len(body)]), body[1:].strip())
             return
         bullet = _BULLET.match(line)
         if bullet is None:
@@ -620,11 +647,12 @@ class _Reader:
                 return
             self.unplaced(number, line, "text in the papers section that is not a bullet")
             return
-        item = _Item(
-            text=(bullet.group("text") or "").strip(),
-            indent=_indent_width(bullet.group("indent")),
-            line=number,
+        self._bullet(
+            number, _indent_width(bullet.group("indent")), (bullet.group("text") or "").strip()
         )
+
+    def _bullet(self, number: int, indent: int, text: str) -> None:
+        item = _Item(text, indent, number)
         while self.stack and self.stack[-1].indent >= item.indent:
             self.stack.pop()
         if self.stack:
@@ -748,6 +776,11 @@ class _Reader:
         while position < len(rest):
             if rest[position].isspace():
                 position += 1
+                continue
+            simple = _LINK_GROUP.match(rest, position)
+            if simple is not None:
+                self._add_link(simple.group("label"), simple.group("url"), line, paper)
+                position = simple.end()
                 continue
             if rest.startswith("\\[", position) or rest.startswith("[[", position):
                 inner_start = position + (2 if rest[position] == "\\" else 1)
