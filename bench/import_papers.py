@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -162,9 +162,7 @@ def main() -> None:
         started = time.perf_counter()
         with connection.execute_wrapper(count_writes):
             again = import_conference_list(parse(text))
-        print(
-            f"  re-import (no changes)  {time.perf_counter() - started:6.2f} s   <- target < 3 s"
-        )
+        print(f"  re-import (no changes)  {time.perf_counter() - started:6.2f} s   <- target < 3 s")
         print(f"  statements written by the re-import: {len(writes)}   <- target 0")
         assert not again.changed, again
 

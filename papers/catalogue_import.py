@@ -528,8 +528,7 @@ def _match(entries: list[_Entry], proceedings: Proceedings, issues: list[Issue])
     missing_titles = [
         e.normalized_title
         for e in entries
-        if e.normalized_title not in by_title
-        and not (e.arxiv_id in by_arxiv or e.doi in by_doi)
+        if e.normalized_title not in by_title and not (e.arxiv_id in by_arxiv or e.doi in by_doi)
     ]
     for row in sorted(_filter_in(others, "normalized_title", missing_titles)):
         by_title[row[12]].append(row)
@@ -842,7 +841,7 @@ def outline(papers: Iterable[Paper]) -> list[tuple[str, list[tuple[str, list[Pap
 
     Areas, and subtopics within an area, come in the order of their first paper, so the
     outline of an imported list is the list's own even when papers added later (by hand, by
-    the schedule) share positions with it. Deeper topics read "Sub › Sub-sub". Papers without
+    the schedule) share positions with it. Deeper topics join their names. Papers without
     a topic come last, under "Other".
     """
     papers = list(papers)
@@ -855,7 +854,7 @@ def outline(papers: Iterable[Paper]) -> list[tuple[str, list[tuple[str, list[Pap
             unfiled.append(paper)
             continue
         path = topic.path
-        subtopic = " › ".join(path[1:])
+        subtopic = " \u203a ".join(path[1:])
         areas.setdefault(path[0], {}).setdefault(subtopic, []).append(paper)
     if unfiled:
         areas.setdefault(UNFILED_AREA, {}).setdefault("", []).extend(unfiled)

@@ -8,7 +8,7 @@ The format (GitBook markdown, see tests/fixtures/sosp-2025.md)::
     ### Paper List
     * [https://...](https://...)
     ### Acceptance Rate
-    17.7% (= 65 / 368)                        <- or one bullet per cycle: * Spring: 19.6% (= 79 / 404)
+    17.7% (= 65 / 368)                        <- or a bullet per cycle: * Fall: 13.7% (= 55 / 401)
     ## Papers
     * Title \\[[Paper](...)]                   <- a paper before any area: no topic
     ### LLM                                   <- an area
@@ -263,9 +263,7 @@ def split_notes(notes: str) -> tuple[str, str]:
 # --- Reading --------------------------------------------------------------------------------
 
 _YEAR = r"(?:19|20)\d{2}"
-_TITLE = re.compile(
-    rf"^#\s+(?P<venue>\S.*?)\s*['’]?\s*(?P<year>{_YEAR})(?P<rest>(?:\b.*)?)$"
-)
+_TITLE = re.compile(rf"^#\s+(?P<venue>\S.*?)\s*['\u2019]?\s*(?P<year>{_YEAR})(?P<rest>(?:\b.*)?)$")
 _HEADING = re.compile(r"^(?P<level>#{1,6})(?:\s+(?P<text>.*?))?\s*#*\s*$")
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[*+-]|\d+[.)])(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 _META_KEY = re.compile(
@@ -279,7 +277,9 @@ _BARE_URL = re.compile(r"(?P<url>https?://[^\s)\]>]+)", re.IGNORECASE)
 _COUNTS = re.compile(r"(?P<accepted>\d[\d,]*)\s*/\s*(?P<submitted>\d[\d,]*)")
 _PERCENT = re.compile(r"(?P<percent>\d+(?:\.\d+)?)\s*%")
 _ACRONYM = re.compile(r"^(?P<short>[^:]+?)\s*:\s*(?P<expansion>\S.*)$")
-_ACRONYM_DASH = re.compile(r"^(?P<short>\S+)\s+(?:[-–—=]|\bstands for\b)\s+(?P<expansion>\S.*)$")
+_ACRONYM_DASH = re.compile(
+    r"^(?P<short>\S+)\s+(?:[-\u2013\u2014=]|\bstands for\b)\s+(?P<expansion>\S.*)$"
+)
 _BOLD_START = re.compile(r"^\*\*(?P<name>[^*].*?)\*\*(?P<rest>.*)$")
 _BOLD_ANY = re.compile(r"\*\*(?P<name>[^*]+?)\*\*")
 _PAREN_AWARD = re.compile(r"\s*\((?P<name>[^()]+)\)\s*$")
@@ -290,9 +290,7 @@ _LINK_GROUP = re.compile(rf"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)\\?\]
 _TITLE_LINK = re.compile(rf"^\[(?P<title>[^\[\]]+)\]\((?P<url>{_URL})\)")
 # Where the links after a title start: "\[" or "[[" (GitBook escapes the outer bracket).
 _TAIL_START = re.compile(r"\\\[|\[\[")
-_UNCLOSED = re.compile(
-    r"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>[^\s()]+)\)?\\?\]?\s*$"
-)
+_UNCLOSED = re.compile(r"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>[^\s()]+)\)?\\?\]?\s*$")
 _BARE_TAIL = re.compile(rf"\s\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)")
 _SAFE_SCHEME = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 _ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
@@ -331,7 +329,7 @@ def _section_key(text: str) -> str | None:
 class _Item:
     """A bullet of the papers section, with the bullets nested below it."""
 
-    __slots__ = ("text", "indent", "line", "children")
+    __slots__ = ("children", "indent", "line", "text")
 
     def __init__(self, text: str, indent: int, line: int) -> None:
         self.text, self.indent, self.line = text, indent, line
@@ -445,7 +443,7 @@ class _Reader:
                 )
             self.warn(number, "text before the title heading; ignored")
             return
-        rest = match.group("rest").strip().strip("()[]–—-:,").strip()
+        rest = match.group("rest").strip().strip("()[]\u2013\u2014-:,").strip()
         self.result = ConferenceList(
             venue=" ".join(match.group("venue").split()),
             year=int(match.group("year")),
@@ -538,7 +536,7 @@ class _Reader:
                 self.rate_lines.append((number, value))
                 return
             # "Paper list: [url](url)", "Accepted papers: ..."
-            urls = [url for url in (self._url(number, u, "paper list") for u in _urls(value)) if url]
+            urls = [u for u in (self._url(number, u, "paper list") for u in _urls(value)) if u]
             if urls:
                 self.result.paper_list_urls.extend(urls)
             else:
@@ -747,7 +745,7 @@ class _Reader:
                 title = f"{title} {rest[:start].strip()}"
             rest = rest[start:] if start >= 0 else ""
             if start < 0 and text[title_link.end() :].strip():
-                title = f"{title} {text[title_link.end():].strip()}"
+                title = f"{title} {text[title_link.end() :].strip()}"
         else:
             start = _tail_start(text)
             title = (text[:start] if start >= 0 else text).strip()
@@ -793,7 +791,7 @@ class _Reader:
                     else:
                         self.warn(
                             line,
-                            f"an unclosed link bracket {rest[position:position + 40]!r}; kept "
+                            f"an unclosed link bracket {rest[position : position + 40]!r}; kept "
                             "as a note",
                         )
                         leftovers.append(rest[position:].strip())
@@ -954,13 +952,19 @@ def _is_topic(item: _Item) -> bool:
     A paper has links or, failing that, sub-bullets that are plain lines (its affiliations); a
     topic has no links and its bullets have links, or bullets of their own.
     """
-    if item.has_links or not item.children or _BOLD_START.match(item.text) and is_award(item.text):
+    if (
+        item.has_links
+        or not item.children
+        or (_BOLD_START.match(item.text) and is_award(item.text))
+    ):
         return False
     if not item.text.strip():
         return False
     first = item.children[0]
-    return bool(first.children) or any(_TAIL_START.search(c.text) for c in item.children) or (
-        first.has_links
+    return (
+        bool(first.children)
+        or any(_TAIL_START.search(c.text) for c in item.children)
+        or (first.has_links)
     )
 
 
@@ -1042,9 +1046,7 @@ def write(conference: ConferenceList) -> str:
                 for cycle in conference.cycles:
                     out.append(f"* {cycle.name}: {_rate(cycle.accepted, cycle.submitted)}")
                 if conference.accepted is not None and conference.submitted:
-                    out.append(
-                        f"* {OVERALL}: {_rate(conference.accepted, conference.submitted)}"
-                    )
+                    out.append(f"* {OVERALL}: {_rate(conference.accepted, conference.submitted)}")
             else:
                 out.append(_rate(conference.accepted, conference.submitted))
             out.append("")

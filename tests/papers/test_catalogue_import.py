@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from papers.catalogue_import import (
-    CatalogueImportError,
     conference_list_from_db,
     import_conference_list,
 )
@@ -272,8 +271,8 @@ def test_export_of_hand_made_papers_round_trips():
     # Without a topic it comes before the first area, as a list has such papers.
     assert (
         "## Papers\n\n* Added in the admin \\[[Paper](https://doi.org/10.1145/3731569.9999999)]"
-        " \\[[arXiv](https://arxiv.org/abs/2401.00001)]\n  *\n  * Plain paragraph, no bullets.\n\n### LLM"
-        in exported
+        " \\[[arXiv](https://arxiv.org/abs/2401.00001)]\n  *\n  * Plain paragraph, no bullets."
+        "\n\n### LLM" in exported
     )
     summary = import_text(exported)
     assert summary.papers_created == 0
@@ -328,8 +327,7 @@ def test_import_command_prints_file_line_warnings_and_imports_the_rest(tmp_path)
     out, err = StringIO(), StringIO()
     call_command("import_papers", odd, stdout=out, stderr=err)
     assert err.getvalue().splitlines() == [
-        f"{odd}:{line}: not an acronym as '* OS: Operating System'; kept in the proceedings "
-        "notes"
+        f"{odd}:{line}: not an acronym as '* OS: Operating System'; kept in the proceedings notes"
     ]
     assert "papers: 0 created, 1 updated, 28 unchanged" in out.getvalue()
     assert Paper.objects.get(title__startswith="Pie:").affiliations == "Yale University"
