@@ -551,7 +551,7 @@ class _Reader:
                 )
                 return
             self.warn(number, "a line without a link under 'Paper List'; kept in the meta notes")
-        if self.meta_sub == "acceptance rate" and stripped:
+        if self.meta_sub == "acceptance rate" and stripped and _looks_like_rate(stripped):
             self.rate_lines.append((number, stripped))
             return
         self.meta_lines.append(line)
@@ -707,7 +707,6 @@ class _Reader:
                 if (
                     not paper.system_name
                     and not child.children
-                    and not notes
                     and len(name.split()) <= 3
                     and not is_award(name)
                 ):
@@ -837,7 +836,8 @@ class _Reader:
         if found and tail:
             found[-1][0] = f"{found[-1][0]} {tail}"
         if not found:
-            label = " ".join(inner.split())
+            # "\[Paper]" or "\[[Paper]]": a label whose link is still to come.
+            label = " ".join(inner.strip().strip("[]").split())
             if label:
                 # "\[Paper]": a link to come.
                 paper.links.append(Link(kind=link_kind(label), label=label, url=""))
@@ -877,6 +877,11 @@ class _Reader:
         self.result.acronyms.append(
             AcronymEntry(short=short, expansion=match.group("expansion").strip(), line=number)
         )
+
+
+def _looks_like_rate(text: str) -> bool:
+    """A line under 'Acceptance Rate' that gives a rate (else it is a plain meta note)."""
+    return _COUNTS.search(text) is not None or _PERCENT.search(text) is not None
 
 
 def _urls(text: str) -> list[str]:

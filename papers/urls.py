@@ -1,6 +1,6 @@
 from django.urls import path
 
-from papers import api, views, views_arxiv
+from papers import api, views, views_arxiv, views_import
 
 app_name = "papers"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("papers/add-arxiv/", views_arxiv.add_arxiv, name="add_arxiv"),
     path("papers/<int:pk>/arxiv-status/", views_arxiv.fetch_status, name="arxiv_status"),
     path("papers/<int:pk>/arxiv-refetch/", views_arxiv.refetch, name="arxiv_refetch"),
+    # Organisers: a conference list into the catalogue, with a preview first.
+    path("organise/papers/import/", views_import.catalogue_import, name="organiser_import"),
 ]

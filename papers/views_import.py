@@ -1,0 +1,146 @@
+"""Organisers import a conference list from the browser: upload, preview, confirm.
+
+The preview runs the import itself as a dry run (same service, one transaction, rolled back),
+so it shows exactly what confirming will create, update and merge, and every warning.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from papers.catalogue_import import CatalogueImportError, ImportSummary, import_conference_list
+from papers.conference_list import ParseError, parse
+from papers.models import Proceedings
+from readinggroup.previews import PreviewError, load_preview, sign_preview
+from readinggroup.roles import is_organiser
+
+TEMPLATE = "papers/organiser/import.html"
+SALT = "papers.organiser.conference-list-import"
+# The signed preview travels back in a form field: keep it well under Django's 2.5 MB limit
+# for a request body (markdown compresses about fivefold). Bigger lists: manage.py import_papers.
+LIST_MAX_BYTES = 2 * 1024 * 1024
+
+
+class ConferenceListUploadForm(forms.Form):
+    file = forms.FileField(required=False, label=gettext_lazy("Conference list (.md)"))
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        label=gettext_lazy("…or paste its markdown"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        pasted = cleaned.get("text") or ""
+        if upload and pasted.strip():
+            raise forms.ValidationError(_("Upload a file or paste the markdown, not both."))
+        if upload:
+            if upload.size > LIST_MAX_BYTES:
+                raise forms.ValidationError(
+                    _(
+                        "The file is %(size)s KB; the browser import takes lists up to %(max)s "
+                        "KB (use manage.py import_papers for bigger ones)."
+                    )
+                    % {"size": upload.size // 1024, "max": LIST_MAX_BYTES // 1024}
+                )
+            data = upload.read()
+            try:
+                cleaned["markdown"] = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise forms.ValidationError(
+                    _("Line %(line)s is not UTF-8 text; save the file as UTF-8.") % {"line": line}
+                ) from None
+            cleaned["filename"] = upload.name
+        else:
+            cleaned["markdown"] = pasted
+            cleaned["filename"] = "pasted"
+            if len(pasted.encode()) > LIST_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("The browser import takes lists up to %(max)s KB.")
+                    % {"max": LIST_MAX_BYTES // 1024}
+                )
+        if not cleaned["markdown"].strip():
+            raise forms.ValidationError(_("Upload a conference list or paste its markdown."))
+        return cleaned
+
+
+def _organiser_only(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_organiser(request.user):
+        raise PermissionDenied(_("Only organisers can import conference lists."))
+    return None
+
+
+def _context(summary: ImportSummary, filename: str) -> dict:
+    rows = [
+        (_("Papers"), summary.papers_created, summary.papers_updated, summary.papers_unchanged),
+        (_("Links"), summary.links_created, summary.links_updated, None),
+        (_("Topics"), summary.topics_created, None, None),
+        (_("Acronyms"), summary.acronyms_created, summary.acronyms_updated, None),
+    ]
+    return {"summary": summary, "rows": rows, "filename": filename}
+
+
+@require_http_methods(["GET", "POST"])
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    denied = _organiser_only(request)
+    if denied is not None:
+        return denied
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm(request)
+    post = request.method == "POST"
+    form = ConferenceListUploadForm(request.POST if post else None, request.FILES if post else None)
+    context: dict = {"form": form, "nav": "organise"}
+    if post and form.is_valid():
+        text, filename = form.cleaned_data["markdown"], form.cleaned_data["filename"]
+        try:
+            summary = import_conference_list(parse(text), dry_run=True)
+        except (ParseError, CatalogueImportError) as exc:
+            form.add_error(
+                None,
+                _("This file cannot be imported: %(file)s:%(line)s: %(message)s")
+                % {"file": filename, "line": exc.line, "message": exc.message},
+            )
+        else:
+            context.update(_context(summary, filename))
+            context["payload"] = sign_preview(
+                {"text": text, "filename": filename}, request.user.pk, SALT
+            )
+    return render(request, TEMPLATE, context, status=200 if not form.errors else 400)
+
+
+def _confirm(request: HttpRequest) -> HttpResponse:
+    """Import what the preview showed: the markdown comes back signed, so nobody can swap it."""
+    try:
+        job = load_preview(request.POST.get("payload", ""), request.user.pk, SALT)
+        summary = import_conference_list(parse(job["text"]))
+    except PreviewError as exc:
+        error = str(exc)
+    except (ParseError, CatalogueImportError) as exc:
+        error = _("Nothing was imported: line %(line)s: %(message)s") % {
+            "line": exc.line,
+            "message": exc.message,
+        }
+    else:
+        messages.success(request, "; ".join(summary.lines()[:2]))
+        proceedings = Proceedings.objects.select_related("venue").get(
+            venue__name__iexact=summary.venue, year=summary.year
+        )
+        return redirect(proceedings.get_absolute_url())
+    context = {"form": ConferenceListUploadForm(), "import_error": error, "nav": "organise"}
+    return render(request, TEMPLATE, context, status=400)
