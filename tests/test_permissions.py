@@ -128,6 +128,8 @@ TABLE = [
     ("POST", "schedule:organiser_terms", None, lambda w: {}, organiser_only(OK)),
     ("GET", "schedule:organiser_import", None, None, organiser_only(200)),
     ("POST", "schedule:organiser_import", None, lambda w: {}, organiser_only(OK)),
+    ("GET", "papers:organiser_import", None, None, organiser_only(200)),
+    ("POST", "papers:organiser_import", None, lambda w: {}, organiser_only(OK)),
     ("GET", "schedule:organiser_paper_suggestions", None, None, organiser_only(200)),
     ("GET", "schedule:organiser_term", "term", None, organiser_only(200)),
     ("POST", "schedule:organiser_term_rules", "term", lambda w: {}, organiser_only(OK)),

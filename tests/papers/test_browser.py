@@ -90,3 +90,29 @@ def test_search_works_without_javascript(browser, live_server, catalogue):
         )
     finally:
         context.close()
+
+
+def test_organiser_imports_a_conference_list_from_the_browser(
+    page, login, organiser, transactional_db, screenshot, fixtures_dir
+):
+    from playwright.sync_api import expect
+
+    login(page, organiser)
+    page.goto("/organise/")
+    page.get_by_role("link", name="Import a conference list").click()
+    page.get_by_label("Conference list (.md)").set_input_files(
+        str(fixtures_dir / "lists" / "nsdi-2025.md")
+    )
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview: NSDI 2025")).to_be_visible()
+    expect(page.locator(".import-warnings li")).to_have_count(2)
+    expect(page.locator(".import-warnings")).to_contain_text("nsdi-2025.md:29")
+    screenshot(page, "papers-import-preview")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "papers-import-preview-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Import NSDI 2025").click()
+    expect(page).to_have_url(re.compile(r"/papers/nsdi/2025/$"))
+    expect(page.locator(".messages")).to_contain_text("NSDI 2025: proceedings created")
+    expect(page.locator(".listed-paper")).to_have_count(6)
+    screenshot(page, "papers-import-done")
