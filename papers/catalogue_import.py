@@ -39,6 +39,7 @@ from papers.models import (
     Topic,
     Venue,
 )
+from papers.venues import proceedings_for, venue_for_label
 
 # Keeps every statement well under SQLite's limit on bound parameters.
 BATCH = 500
@@ -299,14 +300,9 @@ def _proceedings(
             f"the venue name is {len(conference.venue):,} characters; the catalogue holds at "
             f"most {limit}",
         )
-    venue = Venue.objects.filter(name__iexact=conference.venue).first()
-    if venue is None:
-        preprint = conference.venue.lower() == "arxiv"
-        venue = Venue.objects.create(
-            name=conference.venue,
-            kind=Venue.Kind.PREPRINT if preprint else Venue.Kind.CONFERENCE,
-        )
-    proceedings, created = Proceedings.objects.get_or_create(venue=venue, year=conference.year)
+    venue = venue_for_label(conference.venue)
+    created = not Proceedings.objects.filter(venue=venue, year=conference.year).exists()
+    proceedings = proceedings_for(venue, conference.year)
     summary.proceedings_created = created
     wanted = {
         "full_name": _fits(Proceedings, "full_name", conference.full_name, 1, issues),

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from papers.identifiers import ArxivId, normalize_title, parse_arxiv_id, parse_doi
+from readinggroup.safe_urls import is_safe_url
 
 # Label as written in the list (lower-cased, without a parenthetical) -> PaperLink.Kind value.
 LINK_KINDS = {
@@ -292,8 +293,6 @@ _TITLE_LINK = re.compile(rf"^\[(?P<title>[^\[\]]+)\]\((?P<url>{_URL})\)")
 _TAIL_START = re.compile(r"\\\[|\[\[")
 _UNCLOSED = re.compile(r"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>[^\s()]+)\)?\\?\]?\s*$")
 _BARE_TAIL = re.compile(rf"\s\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)")
-_SAFE_SCHEME = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
-_ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
 _SEPARATORS = re.compile(r"^[\s,;|/·•]*$")
 
@@ -558,7 +557,7 @@ class _Reader:
 
     def _url(self, number: int, url: str, what: str) -> str | None:
         url = _unescape(url.strip())
-        if _ANY_SCHEME.match(url) and not _SAFE_SCHEME.match(url):
+        if not is_safe_url(url):
             self.warn(
                 number,
                 f"the {what} link {url[:80]!r} is not http(s), mailto or relative; not kept",
