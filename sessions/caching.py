@@ -1,15 +1,23 @@
 """Cache the public schedule pages for anonymous visitors, keyed on the schedule's last change.
 
-`schedule_state()` reads, in one query, the version row the signals bump (it moves on deletes
-too) plus, per schedule table, its row count and newest `updated_at` (indexed), which move on
-bulk_create and on queryset updates that set `updated_at`, as the sign-up code does. Its token
-keys the cache and the ETag; the newest of those timestamps is Last-Modified. A paper shown on
-the schedule bumps the version when it is saved or deleted (sessions/signals.py).
+`schedule_state()` reads, in one query of primary-key and index lookups, the version row the
+signals bump (it moves on deletes too) plus, per schedule table, its newest `id` and newest
+`updated_at`, which move on bulk_create and on queryset updates that set `updated_at`, as the
+sign-up code does. Its token keys the cache and the ETag; the newest of those timestamps is
+Last-Modified. A paper shown on the schedule bumps the version when it is saved or deleted
+(sessions/signals.py).
 
 The pages also change with the date (the next session moves on), so today's date is part of
 the token and Last-Modified is never earlier than today's midnight.
 
-Signed-in visitors always get a fresh render: their pages carry their own sign-up buttons.
+Two ways in, one code path (`_serve`): `PublicPageCacheMiddleware`, placed before the session,
+auth and message middleware, answers anonymous visitors (no session or messages cookie) from
+the cache or with a 304 before any of that work; the `schedule_cached` decorator on each view
+covers whoever the middleware let through (a stale session cookie, say). Signed-in visitors
+and visitors with a pending message always get a fresh render: their pages are their own.
+
+The cache is an optimisation: when it fails (Redis down), the error is logged and the page is
+rendered as if nothing were cached.
 """
 
 from __future__ import annotations
@@ -17,34 +25,61 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-from collections.abc import Callable
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import (
-    add_never_cache_headers,
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
+from django.views.decorators.http import condition
+from django_htmx.middleware import HtmxDetails
+
+logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 60 * 60
 # Headers a cached response keeps (the body's own; never Set-Cookie).
-_KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Access-Control-Allow-Origin")
+_KEPT_HEADERS = (
+    "Content-Disposition",
+    "Content-Language",
+    "Access-Control-Allow-Origin",
+    "Link",
+)
+# The request attribute that tells the view's decorator the middleware is serving this request.
+_SERVED_FLAG = "_schedule_cache_serving"
 
 
-@dataclass(frozen=True)
-class ScheduleState:
-    token: str
-    last_modified: datetime.datetime
+# --- Recording a change ---------------------------------------------------------------------
+
+
+class _Bump:
+    """One pending version bump, registered with on_commit by the block it belongs to.
+
+    Django drops the callbacks of a rolled-back transaction or savepoint, which frees this
+    object; the weak reference below then tells `schedule_changed` to register a new one.
+    """
+
+    done = False
+
+    def __init__(self, block: tuple) -> None:
+        self.block = block
+
+    def __call__(self) -> None:
+        self.done = True
+        bump_schedule_version()
+
+
+_pending = threading.local()
 
 
 def schedule_changed() -> None:
@@ -55,14 +90,17 @@ def schedule_changed() -> None:
     atomic block, however many rows it saves.
     """
     connection = transaction.get_connection()
-    # Entries are (savepoint ids when registered, callback, robust); one per block suffices.
-    block = set(connection.savepoint_ids)
-    if connection.in_atomic_block and any(
-        entry[1] is bump_schedule_version and entry[0] == block
-        for entry in connection.run_on_commit
-    ):
+    if not connection.in_atomic_block:
+        bump_schedule_version()
         return
-    transaction.on_commit(bump_schedule_version)
+    block = tuple(connection.savepoint_ids)
+    ref = getattr(_pending, "bump", None)
+    pending = ref() if ref is not None else None
+    if pending is not None and not pending.done and pending.block == block:
+        return
+    bump = _Bump(block)
+    _pending.bump = weakref.ref(bump)
+    transaction.on_commit(bump)
 
 
 def bump_schedule_version() -> None:
@@ -75,27 +113,45 @@ def bump_schedule_version() -> None:
         ScheduleVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
 
 
+# --- Reading the state ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    token: str
+    last_modified: datetime.datetime
+
+
+def _tables() -> dict[str, str]:
+    from sessions.models import Person, Presenter, Session, Talk, Term
+
+    return {
+        model._meta.model_name: model._meta.db_table
+        for model in (Term, Session, Talk, Presenter, Person)
+    }
+
+
 @functools.cache
 def _state_sql() -> str:
-    from sessions.models import Person, Presenter, ScheduleVersion, Session, Talk, Term
+    from sessions.models import ScheduleVersion
 
     quote = connection.ops.quote_name
     version = quote(ScheduleVersion._meta.db_table)
-    parts = [
-        f"(SELECT version FROM {version} WHERE id = 1)",
-        f"(SELECT changed_at FROM {version} WHERE id = 1)",
+    columns = [
+        f"(SELECT version FROM {version} WHERE id = 1) AS version",
+        f"(SELECT changed_at FROM {version} WHERE id = 1) AS changed_at",
     ]
-    for model in (Term, Session, Talk, Presenter, Person):
-        table = quote(model._meta.db_table)
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts.append(f"(SELECT MAX(updated_at) FROM {table})")
-    return "SELECT " + ", ".join(parts)
+    for name, table in _tables().items():
+        # Both are index lookups: the primary key and the updated_at index.
+        columns.append(f"(SELECT MAX(id) FROM {quote(table)}) AS {name}_last_id")
+        columns.append(f"(SELECT MAX(updated_at) FROM {quote(table)}) AS {name}_updated_at")
+    return "SELECT " + ", ".join(columns)
 
 
 def _as_datetime(value) -> datetime.datetime | None:
     if value is None:
         return None
-    if isinstance(value, str):
+    if isinstance(value, str):  # SQLite hands raw timestamps back as text
         value = parse_datetime(value)
         if value is None:
             return None
@@ -109,20 +165,103 @@ def schedule_state(today: datetime.date | None = None) -> ScheduleState:
     today = today or timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute(_state_sql())
-        row = cursor.fetchone()
+        names = [column[0].lower() for column in cursor.description]
+        row = dict(zip(names, cursor.fetchone(), strict=True))
     midnight = timezone.make_aware(
         datetime.datetime.combine(today, datetime.time.min), timezone.get_default_timezone()
     )
-    stamps = [_as_datetime(value) for index, value in enumerate(row) if index in _STAMP_COLUMNS]
+    stamps = [_as_datetime(row["changed_at"])]
+    stamps += [_as_datetime(row[f"{name}_updated_at"]) for name in _tables()]
     last_modified = max([midnight, *(stamp for stamp in stamps if stamp is not None)])
-    raw = "|".join(str(value) for value in row) + f"|{today.isoformat()}"
+    raw = "|".join(f"{name}={row[name]}" for name in sorted(row)) + f"|{today.isoformat()}"
     token = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
     return ScheduleState(token=token, last_modified=last_modified)
 
 
-# Columns of the state row that hold timestamps: the version's changed_at and each table's
-# newest updated_at.
-_STAMP_COLUMNS = frozenset({1, 3, 5, 7, 9, 11})
+# --- Serving --------------------------------------------------------------------------------
+
+
+def _cache_get(key: str) -> dict | None:
+    try:
+        return cache.get(key)
+    except Exception:  # any backend's connection error: the page still renders
+        logger.warning("Page cache unavailable, rendering %s afresh", key, exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: dict) -> None:
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:
+        logger.warning("Page cache unavailable, %s not stored", key, exc_info=True)
+
+
+def _is_fragment(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None) or HtmxDetails(request)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def _keep_only(request: HttpRequest, params: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """Drop the query parameters the page does not read, so that what it renders (a sign-in
+    link's `next`, say) depends only on the cache key."""
+    kept = [(name, request.GET.getlist(name)) for name in params if name in request.GET]
+    if len(kept) != len(request.GET):
+        query = QueryDict(mutable=True)
+        for name, values in kept:
+            query.setlist(name, values)
+        request.GET = query
+        request.META["QUERY_STRING"] = query.urlencode()
+    return kept
+
+
+def _serve(
+    request: HttpRequest,
+    view_name: str,
+    params: tuple[str, ...],
+    render: Callable[[HttpRequest], HttpResponse],
+) -> HttpResponse:
+    state = schedule_state()
+    kept = _keep_only(request, params)
+    variant = "fragment" if _is_fragment(request) else "page"
+    key_source = f"{view_name}|{variant}|{request.path}|{kept!r}|{state.token}"
+    digest = hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
+    cache_key = f"schedule-page:{digest}"
+
+    @condition(
+        etag_func=lambda request: digest, last_modified_func=lambda request: state.last_modified
+    )
+    def respond(request: HttpRequest) -> HttpResponse:
+        cached = _cache_get(cache_key)
+        if cached is not None:
+            response = HttpResponse(cached["content"], content_type=cached["content_type"])
+            for header, value in cached["headers"].items():
+                response[header] = value
+            return response
+        response = render(request)
+        # A response that sets a cookie (a CSRF token, say) belongs to one visitor.
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            _cache_set(
+                cache_key,
+                {
+                    "content": response.content,
+                    "content_type": response["Content-Type"],
+                    "headers": {h: response[h] for h in _KEPT_HEADERS if h in response},
+                },
+            )
+        return response
+
+    response = respond(request)
+    if response.status_code in (200, 304):
+        # Revalidate every time: a 304 costs one small query and no rendering.
+        patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ["HX-Request", "Cookie"])
+        if not response.streaming and not response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+    else:  # an error page is never revalidated against the schedule's version
+        for header in ("ETag", "Last-Modified"):
+            if response.has_header(header):
+                del response[header]
+    return response
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:
@@ -130,73 +269,62 @@ def _has_pending_messages(request: HttpRequest) -> bool:
     return len(get_messages(request)) > 0
 
 
-def _variant(request: HttpRequest) -> str:
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
-        return "fragment"
-    return "page"
-
-
-def schedule_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def schedule_cached(
+    view: Callable[..., HttpResponse] | None = None, *, params: Iterable[str] = ()
+) -> Callable:
     """Serve anonymous GETs from the cache and answer repeat visits with 304.
 
-    The view must render the same bytes for the same URL, HX-Request and schedule state.
+    `params` names the query parameters the view reads; the others are dropped before it
+    renders and are not part of the cache key. The view must render the same bytes for the
+    same path, parameters, HX-Request and schedule state.
     """
+    if view is None:
+        return functools.partial(schedule_cached, params=params)
+    kept = tuple(params)
+    view_name = f"{view.__module__}.{view.__qualname__}"
 
-    @wraps(view)
+    @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
+        if getattr(request, _SERVED_FLAG, False) or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         if request.user.is_authenticated or _has_pending_messages(request):
             response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             patch_vary_headers(response, ["HX-Request", "Cookie"])
             return response
+        return _serve(request, view_name, kept, lambda r: view(r, *args, **kwargs))
 
-        state = schedule_state()
-        variant = _variant(request)
-        key_source = f"{view.__module__}.{view.__name__}|{variant}|{request.get_full_path()}"
-        digest = hashlib.sha1(
-            f"{key_source}|{state.token}".encode(), usedforsecurity=False
-        ).hexdigest()
-        etag = f'"{digest[:32]}"'
-        last_modified = state.last_modified.timestamp()
-
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=int(last_modified)
-        )
-        if not_modified is not None:
-            _finish(not_modified, etag, last_modified)
-            return not_modified
-
-        cache_key = f"schedule-page:{digest}"
-        cached = cache.get(cache_key)
-        if cached is not None:
-            response = HttpResponse(cached["content"], content_type=cached["content_type"])
-            for header, value in cached["headers"].items():
-                response[header] = value
-        else:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                cache.set(
-                    cache_key,
-                    {
-                        "content": response.content,
-                        "content_type": response["Content-Type"],
-                        "headers": {h: response[h] for h in _KEPT_HEADERS if h in response},
-                    },
-                    CACHE_SECONDS,
-                )
-        if response.status_code == 200:
-            _finish(response, etag, last_modified)
-        return response
-
+    wrapper.schedule_cache = (view_name, kept)  # type: ignore[attr-defined]
     return wrapper
 
 
-def _finish(response: HttpResponse, etag: str, last_modified: float) -> None:
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    # Revalidate every time: a 304 costs one small query and no rendering.
-    patch_cache_control(response, no_cache=True)
-    patch_vary_headers(response, ["HX-Request", "Cookie"])
+class PublicPageCacheMiddleware:
+    """Answer anonymous visitors' GETs of cached pages before the session/auth/messages work.
+
+    Place it after the middleware that only add response headers (security, WhiteNoise,
+    X-Frame-Options) and before SessionMiddleware: a cache hit or a 304 returns from here.
+    A visitor with a session or messages cookie goes the usual way (the view's decorator
+    then decides), as does every page that is not decorated with `schedule_cached`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or any(c in request.COOKIES for c in self.cookies):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        marker = getattr(match.func, "schedule_cache", None)
+        if marker is None:
+            return self.get_response(request)
+        view_name, params = marker
+
+        def render(request: HttpRequest) -> HttpResponse:
+            setattr(request, _SERVED_FLAG, True)
+            return self.get_response(request)
+
+        return _serve(request, view_name, params, render)

@@ -103,6 +103,10 @@ def term_sessions(term: Term) -> list[Session]:
     return list(sessions_queryset().filter(term=term).order_by("date"))
 
 
+# The query parameters parse_filters reads (the page cache keys on these only).
+SCHEDULE_PARAMS = ("presenter", "venue", "when")
+
+
 def parse_filters(params, people: list[Person], venues: list[str]) -> Filters:
     """The filters in a query string; a value that names nothing is reported, not applied."""
     filters = Filters()

@@ -19,6 +19,7 @@ from sessions.caching import schedule_cached
 from sessions.models import Term
 from sessions.readme.exporter import export_term
 from sessions.selectors import (
+    SCHEDULE_PARAMS,
     WHEN_CHOICES,
     all_terms,
     current_term,
@@ -49,7 +50,7 @@ def _schedule_response(
 
 
 @require_safe
-@schedule_cached
+@schedule_cached(params=SCHEDULE_PARAMS)
 def home(request: HttpRequest) -> HttpResponse:
     """The current term, like the README but with the next session first."""
     terms = all_terms()
@@ -58,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@schedule_cached
+@schedule_cached(params=SCHEDULE_PARAMS)
 def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
     terms = all_terms()
     term = next((t for t in terms if t.slug == slug), None)
