@@ -223,7 +223,8 @@ def _serve(
     state = schedule_state()
     kept = _keep_only(request, params)
     variant = "fragment" if _is_fragment(request) else "page"
-    key_source = f"{view_name}|{variant}|{request.path}|{kept!r}|{state.token}"
+    # The host too: the exports write absolute links.
+    key_source = f"{view_name}|{variant}|{request.get_host()}{request.path}|{kept!r}|{state.token}"
     digest = hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
     cache_key = f"schedule-page:{digest}"
 
@@ -238,6 +239,10 @@ def _serve(
                 response[header] = value
             return response
         response = render(request)
+        # The validators are the schedule state's (the syndication view sets its own).
+        for header in ("ETag", "Last-Modified"):
+            if response.has_header(header):
+                del response[header]
         # A response that sets a cookie (a CSRF token, say) belongs to one visitor.
         if response.status_code == 200 and not response.streaming and not response.cookies:
             _cache_set(

@@ -1,4 +1,9 @@
-"""An Atom feed of the upcoming sessions, at /feed/."""
+"""An Atom feed (RFC 4287) of the upcoming sessions, at /feed/.
+
+Entry ids are tag: URIs (RFC 4151) on the calendar's UID domain, so they are IRIs that do not
+change with the host the feed was fetched from or with the session's page address; the group
+is the author of the feed and of every entry.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,14 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
-from sessions.exports.ical import description, summary
+from sessions.exports.ical import description, summary, uid_domain
 from sessions.models import Session
 from sessions.selectors import upcoming_sessions
+
+
+def session_tag(session: Session) -> str:
+    """tag:<domain>,<year>:session-<date>, the entry's permanent id."""
+    return f"tag:{uid_domain()},{session.date.year}:session-{session.date.isoformat()}"
 
 
 class UpcomingSessionsFeed(Feed):
@@ -24,6 +34,12 @@ class UpcomingSessionsFeed(Feed):
 
     def subtitle(self) -> str:
         return "The next meetings of the reading group, soonest first."
+
+    def author_name(self) -> str:
+        return settings.GROUP_NAME
+
+    def item_author_name(self, item: Session) -> str:
+        return settings.GROUP_NAME
 
     def link(self) -> str:
         return reverse("schedule:home")
@@ -48,7 +64,7 @@ class UpcomingSessionsFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item: Session) -> str:
-        return f"session-{item.date.isoformat()}"
+        return session_tag(item)
 
     item_guid_is_permalink = False
 

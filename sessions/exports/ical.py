@@ -1,16 +1,19 @@
-"""The schedule as iCalendar (RFC 5545), written by hand: one VEVENT per session.
+"""The schedule as iCalendar (RFC 5545), written with the icalendar library: one VEVENT per session.
 
-Lines end in CRLF and fold at 75 octets (never inside a UTF-8 character); TEXT values escape
-backslash, semicolon, comma and newline. UIDs are session-<date>@<domain>: a session's date
-is its public address, so calendar clients update an event instead of adding a copy, and the
-domain does not depend on the host the calendar was fetched from. DTSTAMP is the session's
-last change, so two exports of an unchanged schedule are byte for byte the same.
+The library escapes, folds and serialises. A session with a start time is in the group's time
+zone (settings.TIME_ZONE): DTSTART carries its TZID and the calendar a VTIMEZONE for it, so a
+19:00 session stays 19:00 in the group's calendar whatever the subscriber's own zone. UIDs are
+session-<date>@<domain>: a session's date is its public address, so calendar clients update
+an event instead of adding a copy, and the domain does not depend on the host the calendar was
+fetched from. DTSTAMP is the session's last change, so two exports of an unchanged schedule
+are byte for byte the same.
 """
 
 from __future__ import annotations
 
 import datetime
 
+import icalendar
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -29,42 +32,6 @@ def uid_domain() -> str:
     return getattr(settings, "SCHEDULE_ICAL_DOMAIN", "") or (
         f"{slugify(settings.GROUP_NAME) or 'reading-group'}.schedule.invalid"
     )
-
-
-def escape_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line into chunks of at most 75 octets, continuation lines led by a space."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    chunks, start, limit = [], 0, 75
-    while start < len(encoded):
-        end = min(start + limit, len(encoded))
-        # Back off to the start of a UTF-8 character (continuation bytes are 10xxxxxx).
-        while end < len(encoded) and (encoded[end] & 0xC0) == 0x80:
-            end -= 1
-        chunks.append(encoded[start:end].decode("utf-8"))
-        start, limit = end, 74  # the leading space takes one octet of the next line
-    return "\r\n ".join(chunks)
-
-
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _duration(minutes: int) -> str:
-    hours, minutes = divmod(max(minutes, 0), 60)
-    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or not hours else "")
 
 
 def short_title(talk: Talk) -> str:
@@ -130,46 +97,49 @@ def _person(person) -> str:
     return f"{person.name} ({person.affiliation})" if person.affiliation else person.name
 
 
-def vevent(session: Session, site_url: str) -> list[str]:
+def vevent(session: Session, site_url: str) -> icalendar.Event:
     page_url = site_url + session.get_absolute_url()
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:session-{session.date.isoformat()}@{uid_domain()}",
-        f"DTSTAMP:{_utc(session.updated_at)}",
-        f"LAST-MODIFIED:{_utc(session.updated_at)}",
-    ]
+    event = icalendar.Event()
+    event.add("uid", f"session-{session.date.isoformat()}@{uid_domain()}")
+    event.add("dtstamp", session.updated_at.astimezone(datetime.UTC))
+    event.add("last-modified", session.updated_at.astimezone(datetime.UTC))
     if session.starts_at is not None:
-        lines.append(f"DTSTART:{_utc(session.starts_at)}")
-        lines.append(f"DURATION:{_duration(session.duration_minutes)}")
+        event.add("dtstart", session.starts_at)  # aware, in the group's zone: TZID
+        event.add("duration", datetime.timedelta(minutes=max(session.duration_minutes, 0)))
     else:
-        next_day = session.date + datetime.timedelta(days=1)
-        lines.append(f"DTSTART;VALUE=DATE:{session.date:%Y%m%d}")
-        lines.append(f"DTEND;VALUE=DATE:{next_day:%Y%m%d}")
-    lines.append(f"SUMMARY:{escape_text(summary(session))}")
-    lines.append(f"DESCRIPTION:{escape_text(description(session, page_url))}")
+        event.add("dtstart", session.date)
+        event.add("dtend", session.date + datetime.timedelta(days=1))
+    event.add("summary", summary(session))
+    event.add("description", description(session, page_url))
     location = session.place or session.online_link
     if location:
-        lines.append(f"LOCATION:{escape_text(location)}")
-    lines.append(f"URL:{session.online_link or page_url}")
+        event.add("location", location)
+    event.add("url", session.online_link or page_url)
     status = "CANCELLED" if session.kind == Session.Kind.CANCELLED else "CONFIRMED"
-    lines.append(f"STATUS:{status}")
-    lines.append("END:VEVENT")
-    return lines
+    event.add("status", status)
+    return event
 
 
 def calendar_text(sessions: list[Session], name: str, site_url: str) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
     for session in sessions:
-        lines += vevent(session, site_url)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        calendar.add_component(vevent(session, site_url))
+    if sessions:
+        # The zone's rules only for the years the schedule spans (all of them would be
+        # hundreds of lines).
+        first = min(session.date for session in sessions)
+        last = max(session.date for session in sessions)
+        calendar.add_missing_timezones(
+            first_date=datetime.date(max(first.year, 1970), 1, 1),
+            last_date=datetime.date(min(max(last.year, 1970) + 1, datetime.MAXYEAR), 12, 31),
+        )
+    return calendar.to_ical().decode("utf-8")
 
 
 def _response(text: str, filename: str) -> HttpResponse:
