@@ -66,7 +66,7 @@ def _talk(row: dict) -> Talk:
 
 
 def _presenters_by_talk(talk_ids: list[int]) -> dict[int, list[dict]]:
-    # Lead first, then supporters as they signed up: readme_export.ordered_presenters' order.
+    # Lead first, then supporters as they signed up: readme.exporter.ordered_presenters' order.
     lead_first = Case(
         When(role=Presenter.Role.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
