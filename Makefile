@@ -28,10 +28,15 @@ lock: $(STAMP)
 	$(UV_COMPILE) -o requirements/main.txt
 	$(UV_COMPILE) --extra dev --constraint requirements/main.txt -o requirements/dev.txt
 
+# The web server and a Celery worker (with the periodic refresh) in one command; Ctrl-C stops
+# both. Without REDIS_URL they share kombu's filesystem queue in .celery/ (no broker to run).
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Reading group is at http://$(HOST):$(PORT)/"
+	@echo "Reading group is at http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the worker)"
+	@$(BIN)/celery -A readinggroup worker --beat --pool=solo --loglevel=info & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -61,4 +66,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/schedule_page.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media
+	rm -rf $(VENV) db.sqlite3 media .celery

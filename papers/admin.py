@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 
 from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
-from papers.services import request_fetch
+from papers.services import keep_in_catalogue, request_fetch
 from readinggroup.admin_permissions import OrganiserAdminMixin
 
 # Fields that, once edited by hand, an arXiv fetch or a list import leaves alone.
@@ -83,7 +83,7 @@ class AreaFilter(admin.SimpleListFilter):
 @admin.register(Paper)
 class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_display = ["title", "venue_label", "system_name", "arxiv_id", "doi", "fetch_status"]
-    list_filter = ["proceedings", AreaFilter, "fetch_status"]
+    list_filter = ["proceedings", AreaFilter, "fetch_status", "kept_public"]
     search_fields = ["title", "system_name", "affiliations", "arxiv_id", "doi", "notes"]
     list_select_related = ["proceedings__venue"]
     autocomplete_fields = ["topics"]
@@ -120,6 +120,7 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
                     "arxiv_journal_ref",
                     "arxiv_comment",
                     "locked_fields",
+                    "kept_public",
                 ],
             },
         ),
@@ -133,7 +134,7 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     def venue_label(self, obj: Paper) -> str:
         return obj.venue_label
 
-    actions = ["fetch_arxiv_metadata"]
+    actions = ["fetch_arxiv_metadata", "keep_public"]
 
     @admin.action(description="Fetch arXiv metadata", permissions=["change"])
     def fetch_arxiv_metadata(self, request: HttpRequest, queryset) -> None:
@@ -144,6 +145,15 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
         if skipped:
             message += f" {skipped} without an arXiv id left out."
         self.message_user(request, message, messages.SUCCESS if queued else messages.WARNING)
+
+    @admin.action(
+        description="Keep in the public catalogue (arXiv has no such paper)", permissions=["change"]
+    )
+    def keep_public(self, request: HttpRequest, queryset) -> None:
+        kept = keep_in_catalogue(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request, f"{kept} paper(s) kept in the public catalogue.", messages.SUCCESS
+        )
 
     def save_model(self, request: HttpRequest, obj: Paper, form, change: bool) -> None:
         # A hand edit wins over the next arXiv fetch or list import: remember what was edited.

@@ -143,12 +143,26 @@ class Topic(models.Model):
         return names[::-1]
 
 
+class PaperQuerySet(models.QuerySet["Paper"]):
+    def public(self) -> PaperQuerySet:
+        """What the public catalogue shows (list, search, API, a paper's page for visitors).
+
+        A paper known only by an arXiv id that arXiv says does not exist (a typo, or an id not
+        announced yet) stays out until arXiv has it or an organiser keeps it. A paper of a
+        proceedings stays listed whatever its arXiv link says.
+        """
+        return self.exclude(
+            fetch_status=Paper.FetchStatus.MISSING, proceedings__isnull=True, kept_public=False
+        )
+
+
 class Paper(models.Model):
     class FetchStatus(models.TextChoices):
         NEVER = "never", "Never fetched"
         QUEUED = "queued", "Queued"
         FETCHED = "fetched", "Fetched"
         FAILED = "failed", "Failed"
+        MISSING = "missing", "Not on arXiv"
 
     title = models.CharField(max_length=500)
     # Lower-case, punctuation-free title: how a paper is found again when no id matches.
@@ -189,9 +203,16 @@ class Paper(models.Model):
     fetched_at = models.DateTimeField(null=True, blank=True)
     # Fields a person edited by hand; a metadata fetch leaves them alone unless forced.
     locked_fields = models.JSONField(default=list, blank=True)
+    kept_public = models.BooleanField(
+        "keep in the public catalogue",
+        default=False,
+        help_text="Show this paper although arXiv has no paper with its id (an organiser's call).",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
 
     class Meta:
         ordering = ["proceedings", "position", "title"]

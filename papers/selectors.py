@@ -20,13 +20,13 @@ from papers.venues import PREPRINT_VENUE, is_preprint
 def search_papers(
     q: str = "", venue: str = "", year: int | None = None, topic: Topic | int | None = None
 ) -> QuerySet[Paper]:
-    """Papers matching a free-text query and filters, newest proceedings first, in list order.
+    """Public papers matching a query and filters, newest proceedings first, in list order.
 
     `q`: every word must appear in the title, authors, affiliations, system name or notes.
     `venue`: a venue name, any case ("sosp"); "arxiv" also finds preprints without proceedings.
     `topic`: a Topic or its id; papers of its subtopics count too.
     """
-    papers = Paper.objects.select_related("proceedings__venue")
+    papers = Paper.objects.public().select_related("proceedings__venue")
     for word in (q or "").split():
         match = (
             Q(title__icontains=word)
@@ -87,8 +87,10 @@ def with_details(papers: QuerySet[Paper]) -> QuerySet[Paper]:
     )
 
 
-def paper_detail(pk: int) -> Paper | None:
-    return with_details(Paper.objects.select_related("proceedings__venue")).filter(pk=pk).first()
+def paper_detail(pk: int, *, include_hidden: bool = False) -> Paper | None:
+    """One paper with what its page shows; None when it is not public (unless include_hidden)."""
+    papers = Paper.objects.all() if include_hidden else Paper.objects.public()
+    return with_details(papers.select_related("proceedings__venue")).filter(pk=pk).first()
 
 
 @dataclass
@@ -107,7 +109,7 @@ def filter_choices() -> FilterChoices:
         .order_by("-year", "venue__name")
     )
     venues = sorted({p.venue.name for p in proceedings}, key=str.lower)
-    preprints = Paper.objects.filter(proceedings__isnull=True).exclude(arxiv_id="")
+    preprints = Paper.objects.public().filter(proceedings__isnull=True).exclude(arxiv_id="")
     if not any(is_preprint(name) for name in venues) and preprints.exists():
         venues.append(PREPRINT_VENUE)
     years = sorted({p.year for p in proceedings}, reverse=True)

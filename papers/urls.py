@@ -15,4 +15,5 @@ urlpatterns = [
     path("papers/<int:pk>/arxiv-refetch/", views_arxiv.refetch, name="arxiv_refetch"),
     # Organisers: a conference list into the catalogue, with a preview first.
     path("organise/papers/import/", views_import.catalogue_import, name="organiser_import"),
+    path("papers/<int:pk>/keep-public/", views_arxiv.keep_public, name="keep_public"),
 ]

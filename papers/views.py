@@ -15,6 +15,7 @@ from django_htmx.http import push_url
 
 from papers import selectors
 from papers.models import Topic
+from readinggroup.roles import is_organiser
 from readinggroup.safe_urls import external_url
 
 PAGE_SIZE = 25
@@ -99,7 +100,8 @@ def _topic_chains(topics: list[Topic]) -> list[list[Topic]]:
 
 @require_safe
 def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    paper = selectors.paper_detail(pk)
+    # Organisers also see a paper kept out of the public catalogue, to decide about it.
+    paper = selectors.paper_detail(pk, include_hidden=is_organiser(request.user))
     if paper is None:
         raise Http404("No such paper.")
     context = {

@@ -11,15 +11,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from papers.models import Paper
-from papers.services import InvalidArxivId, add_paper_from_arxiv, request_fetch
+from papers.services import (
+    InvalidArxivId,
+    add_paper_from_arxiv,
+    keep_in_catalogue,
+    request_fetch,
+)
 from readinggroup.roles import is_organiser
 
 STATUS_FRAGMENT = "papers/partials/fetch_status.html"
-_DONE = {Paper.FetchStatus.FETCHED, Paper.FetchStatus.FAILED}
+_DONE = {Paper.FetchStatus.FETCHED, Paper.FetchStatus.FAILED, Paper.FetchStatus.MISSING}
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -84,7 +90,9 @@ def _status_fragment(request: HttpRequest, paper: Paper) -> HttpResponse:
 @require_safe
 def fetch_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment; while a fetch is queued the fragment polls this view."""
-    return _status_fragment(request, get_object_or_404(Paper, pk=pk))
+    # A member who pasted an id watches it even when arXiv turns out not to know it.
+    papers = Paper.objects.all() if request.user.is_authenticated else Paper.objects.public()
+    return _status_fragment(request, get_object_or_404(papers, pk=pk))
 
 
 @require_POST
@@ -107,3 +115,16 @@ def refetch(request: HttpRequest, pk: int) -> HttpResponse:
         response = redirect(_safe_next(request, paper.get_absolute_url()))
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_POST
+def keep_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser keeps a paper arXiv does not know in the public catalogue."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_organiser(request.user):
+        raise PermissionDenied(_("Only organisers decide about papers arXiv does not know."))
+    paper = get_object_or_404(Paper, pk=pk)
+    keep_in_catalogue([paper.pk])
+    messages.success(request, _("“%(title)s” is in the public catalogue.") % {"title": paper.title})
+    return redirect(_safe_next(request, paper.get_absolute_url()))

@@ -1,7 +1,8 @@
 """Settings, all read from the environment.
 
-Unset variables give the embedded default: SQLite in the project folder, Celery tasks run
-eagerly in-process, local-memory cache. `DJANGO_ENV=production` turns on the deploy checks.
+Unset variables give the embedded default: SQLite in the project folder, Celery on a
+filesystem broker (a worker beside the web server, started by `make run`), local-memory cache.
+`DJANGO_ENV=production` turns on the deploy checks.
 """
 
 import os
@@ -147,10 +148,30 @@ if os.environ.get("EMAIL_URL") or os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reading-group@localhost")
 
-# Celery: without a broker, tasks run eagerly in-process so the embedded default needs nothing.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Celery. With REDIS_URL, Redis is the broker and result store. Without it (the embedded
+# default) the broker is kombu's filesystem transport: messages are files in CELERY_DATA_DIR,
+# so the web server and the worker `make run` starts beside it share a queue with no server to
+# run. It is part of kombu (no extra dependency) and supports what the worker needs (direct
+# queues, fanout for control/ping); one worker on one machine is all it is meant for.
+CELERY_DATA_DIR = Path(os.environ.get("CELERY_DATA_DIR", BASE_DIR / ".celery"))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_RESULT_BACKEND = None
+    _queue_folder = CELERY_DATA_DIR / "queue"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_folder),
+        "data_folder_out": str(_queue_folder),
+        "control_folder": str(CELERY_DATA_DIR / "control"),
+        "polling_interval": 0.5,
+    }
+    for _folder in (_queue_folder, CELERY_DATA_DIR / "control"):
+        _folder.mkdir(parents=True, exist_ok=True)
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
+# Tasks go to the worker on every setup; tests that need a task to run turn this on.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

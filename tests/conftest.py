@@ -50,6 +50,22 @@ def no_real_arxiv(settings):
     settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def broker_in_memory():
+    """No test depends on a worker: without REDIS_URL a task sent (not run eagerly) waits in
+    memory instead of in the filesystem queue `make run`'s worker reads. Tests that need a task
+    to run turn on task_always_eager (tests/arxiv does for all of its tests)."""
+    if os.environ.get("REDIS_URL"):
+        yield
+        return
+    from readinggroup.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = "memory://"
+    yield
+    app.conf.broker_url = previous
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,6 +1,14 @@
 import pytest
 
-from papers.identifiers import ArxivId, normalize_title, parse_arxiv_id, parse_doi
+from papers.identifiers import (
+    ArxivId,
+    InvalidArxivId,
+    looks_like_arxiv_id,
+    normalize_title,
+    parse_arxiv_id,
+    parse_doi,
+    validate_arxiv_id,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,3 +101,55 @@ def test_normalize_title_ignores_case_punctuation_accents():
         "diffkv differentiated memory management"
     )
     assert normalize_title("Café: Système") == "cafe systeme"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0704.0001",
+        "1412.9999",
+        "1501.00001",
+        "2412.03131v12",
+        "astro-ph/9108001",
+        "hep-th/0703999",
+        "math.GT/0309136",
+        "cond-mat/0001001",
+    ],
+)
+def test_the_grammar_accepts(text):
+    assert parse_arxiv_id(text) is not None
+    assert validate_arxiv_id(text) == parse_arxiv_id(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2409.3108", "five digits after the dot"),
+        ("2412.031", "five digits after the dot"),
+        ("1501.0001", "five digits after the dot"),
+        ("1412.00001", "four digits after the dot"),
+        ("2412.00000", "five digits after the dot"),
+        ("2400.03131", "00 is not a month"),
+        ("0703.0001", "start in April 2007"),
+        ("abc/0112017", "not an arXiv archive"),
+        ("cs/01120", "seven digits"),
+        ("cs/0112000", "seven digits"),
+        ("hep-th/9107001", "9108 (August 1991) to 0703"),
+        ("hep-th/0704001", "9108 (August 1991) to 0703"),
+        ("https://arxiv.org/abs/2409.3108v2", "five digits after the dot"),
+    ],
+)
+def test_the_grammar_refuses_with_a_reason(text, reason):
+    assert looks_like_arxiv_id(text)
+    assert parse_arxiv_id(text) is None
+    with pytest.raises(InvalidArxivId) as raised:
+        validate_arxiv_id(text)
+    assert "is not a valid arXiv id" in str(raised.value)
+    assert reason in str(raised.value)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "hello", "12345.67890"])
+def test_not_id_shaped_text_is_refused_as_such(text):
+    assert not looks_like_arxiv_id(text)
+    with pytest.raises(InvalidArxivId):
+        validate_arxiv_id(text)

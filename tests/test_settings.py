@@ -48,15 +48,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_embedded_default_runs_tasks_eagerly_and_caches_in_memory():
+def test_embedded_default_queues_tasks_on_the_filesystem_and_caches_in_memory(tmp_path):
+    # Issue 11: the fetch runs in the background on the embedded default too (a worker beside
+    # the web server on kombu's filesystem transport), no longer inside the request.
     code = (
         "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
-        " s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
+        " s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
     )
-    result = run_manage("shell", "-c", code)
+    result = run_manage("shell", "-c", code, CELERY_DATA_DIR=str(tmp_path / "celery"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-3:] == ["django.db.backends.sqlite3", "True", "LocMemCache"]
+    assert result.stdout.split()[-4:] == [
+        "django.db.backends.sqlite3",
+        "False",
+        "filesystem://",
+        "LocMemCache",
+    ]
+    assert (tmp_path / "celery" / "queue").is_dir()
 
 
 def test_services_come_from_the_environment():

@@ -40,6 +40,7 @@ STUCK_AFTER = datetime.timedelta(hours=1)
 RETRY_FIRST = datetime.timedelta(hours=1)
 RETRY_LONGEST = datetime.timedelta(days=7)
 REFRESH_LIMIT = 1000
+RETRIED = (Status.FAILED, Status.MISSING)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -57,19 +58,20 @@ def papers_due_for_refresh(now: datetime.datetime | None = None) -> QuerySet[Pap
         | Q(fetch_status=Status.FETCHED, fetched_at__lt=stale)
         | Q(fetch_status=Status.FETCHED, fetched_at__isnull=True)
         | Q(fetch_status=Status.QUEUED, updated_at__lt=now - STUCK_AFTER)
-        | Q(fetch_status=Status.FAILED, fetched_at__isnull=True)
+        | Q(fetch_status__in=RETRIED, fetched_at__isnull=True)
     )
     # Backoff on failures: one clause per attempt count until the delay reaches its cap.
+    # Missing papers are asked again the same way: an id may be announced a day after a paste.
     attempts = 1
     while retry_delay(attempts) < RETRY_LONGEST:
         due |= Q(
-            fetch_status=Status.FAILED,
+            fetch_status__in=RETRIED,
             fetch_attempts=attempts,
             fetched_at__lt=now - retry_delay(attempts),
         )
         attempts += 1
     due |= Q(
-        fetch_status=Status.FAILED,
+        fetch_status__in=RETRIED,
         fetch_attempts__gte=attempts,
         fetched_at__lt=now - RETRY_LONGEST,
     )
@@ -125,10 +127,12 @@ def store_outcome(paper_id: int, outcome: Outcome, *, force: bool = False) -> st
             paper.fetch_attempts = 0
             summary = "fetched"
         else:
-            paper.fetch_status = Status.FAILED
+            # "missing": arXiv has no paper with this id (the paper leaves the public catalogue).
+            missing = outcome.status == "not_found"
+            paper.fetch_status = Status.MISSING if missing else Status.FAILED
             paper.fetch_error = outcome.message
             paper.fetch_attempts += 1
-            summary = f"failed: {outcome.message}"
+            summary = f"{paper.fetch_status}: {outcome.message}"
         paper.save(update_fields=sorted(set(changed)))
     return summary
 

@@ -111,7 +111,8 @@ def test_empty_feed_every_id_not_found(fake_arxiv, client):
 
 @pytest.mark.parametrize("style", ["new", "old"])
 def test_malformed_id_is_rejected_and_the_rest_of_the_batch_still_counts(fake_arxiv, client, style):
-    # 2409.3108 passes a loose pattern but arXiv wants 5 digits after 2015: "incorrect id format".
+    # 2409.3108 (our parser refuses it now; the client still asks for what it is given):
+    # arXiv wants 5 digits after 2015, "incorrect id format".
     fake_arxiv.style = style  # new: HTTP 200 + error entry; old: HTTP 400 + error entry
     fake_arxiv.add("2412.03131")
     fake_arxiv.add("2504.15465")

@@ -127,13 +127,14 @@ def test_existing_paper_is_found_not_refetched_unless_newer_version_pasted(
 @pytest.mark.django_db
 def test_failures_are_recorded_readably_and_counted(fake_arxiv, django_capture_on_commit_callbacks):
     missing = arxiv_paper("2501.99999")
-    rejected = arxiv_paper("2409.3108")  # passes our parser; arXiv wants 5 digits after 2015
+    rejected = arxiv_paper("2409.3108")  # a row from before ids were checked; arXiv refuses it
     with django_capture_on_commit_callbacks(execute=True):
         request_fetch([missing.pk, rejected.pk])
 
     missing.refresh_from_db()
     rejected.refresh_from_db()
-    assert missing.fetch_status == Status.FAILED
+    # Issue 11: an id arXiv does not know is "missing" (a status of its own, was "failed").
+    assert missing.fetch_status == Status.MISSING
     assert missing.fetch_error == "arXiv has no paper 2501.99999."
     assert missing.fetch_attempts == 1
     assert missing.fetched_at is not None
@@ -385,7 +386,8 @@ def test_command_with_ids_waits_and_reports_per_paper(fake_arxiv):
     assert "Queued 2 paper(s)" in text
     assert "2412.03131v1" in text and "fetched" in text and "LeanKV" in text
     assert "2501.99999" in text and "arXiv has no paper 2501.99999. (attempt 1)" in text
-    assert "Done: 1 failed, 1 fetched." in text
+    # Issue 11: an id arXiv does not know is "missing" (was counted as "failed").
+    assert "Done: 1 fetched, 1 missing." in text
     assert len(fake_arxiv.requests) == 1  # the added paper shares the batch
 
 

@@ -8,7 +8,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from papers.arxiv.sync import papers_due_for_refresh
-from papers.identifiers import parse_arxiv_id
+from papers.identifiers import (
+    InvalidArxivId,
+    looks_like_arxiv_id,
+    parse_arxiv_id,
+    validate_arxiv_id,
+)
 from papers.models import Paper
 from papers.services import get_or_create_arxiv_paper, request_fetch
 
@@ -65,6 +70,11 @@ class Command(BaseCommand):
                 paper_pks.append(int(token))
             elif parse_arxiv_id(token) is not None:
                 arxiv_texts.append(token)
+            elif looks_like_arxiv_id(token):
+                try:
+                    validate_arxiv_id(token)
+                except InvalidArxivId as exc:
+                    problems.append(str(exc))
             else:
                 problems.append(f"{token!r} is neither a paper id nor an arXiv id or link")
         known = dict(
@@ -103,13 +113,14 @@ class Command(BaseCommand):
             counts[status] = counts.get(status, 0) + 1
             arxiv = f"{paper.arxiv_id}v{paper.arxiv_version}" if paper.arxiv_version else ""
             line = f"{paper.pk:>6}  {arxiv or paper.arxiv_id:<20} {status:<8} "
-            if status == Paper.FetchStatus.FAILED:
+            if status in (Paper.FetchStatus.FAILED, Paper.FetchStatus.MISSING):
                 line += f"{paper.fetch_error} (attempt {paper.fetch_attempts})"
             elif status == Paper.FetchStatus.QUEUED:
                 line += "still queued: is a Celery worker running?"
             else:
                 line += paper.title
-            style = self.style.ERROR if status == Paper.FetchStatus.FAILED else self.style.SUCCESS
+            failed = status in (Paper.FetchStatus.FAILED, Paper.FetchStatus.MISSING)
+            style = self.style.ERROR if failed else self.style.SUCCESS
             self.stdout.write(style(line) if status != Paper.FetchStatus.QUEUED else line)
         summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
         self.stdout.write(f"Done: {summary}.")
