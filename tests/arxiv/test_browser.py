@@ -104,3 +104,44 @@ def test_organiser_refetches_from_the_paper_page(
     expect(page.locator(".fetch-status [data-status]")).to_have_text("Fetched")
     expect(page.get_by_text("Now with abstract.")).to_be_visible()
     screenshot(page, "arxiv-paper-fetched")
+
+
+@pytest.mark.browser
+def test_a_malformed_id_is_refused_with_its_reason(page, login, member, screenshot):
+    login(page, member)
+    page.goto("/papers/add-arxiv/")
+    page.get_by_label("arXiv id or link").fill("2409.3108")
+    page.get_by_role("button", name="Add paper").click()
+    expect(page.get_by_role("alert")).to_contain_text("“2409.3108” is not a valid arXiv id")
+    expect(page.get_by_role("alert")).to_contain_text("five digits after the dot")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"arxiv-add-malformed-{width}")
+    assert Paper.objects.count() == 0
+
+
+@pytest.mark.browser
+def test_an_organiser_keeps_a_paper_arxiv_does_not_know(page, login, organiser, screenshot):
+    paper = PaperFactory(
+        arxiv_id="2501.99999",
+        proceedings=None,
+        title="arXiv:2501.99999",
+        fetch_status=Paper.FetchStatus.MISSING,
+        fetch_error="arXiv has no paper 2501.99999.",
+        fetch_attempts=1,
+    )
+    login(page, organiser)
+    page.goto(paper.get_absolute_url())
+    expect(page.locator(".fetch-status [data-status]")).to_have_text("Not on arXiv")
+    expect(page.locator(".fetch-error")).to_contain_text("kept out of the public catalogue")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"arxiv-paper-missing-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("button", name="Keep in the public catalogue").click()
+    expect(page.locator(".fetch-error")).to_contain_text("The paper stays in the catalogue.")
+    expect(page.get_by_role("button", name="Keep in the public catalogue")).to_have_count(0)
+    screenshot(page, "arxiv-paper-missing-kept")
+    paper.refresh_from_db()
+    assert paper.kept_public
