@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from papers.models import Paper
+from papers.venues import venue_name
 from sessions.models import Person, Presenter, Session, Talk, Term
-from sessions.venue_tags import venue_name
 
 WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from papers.identifiers import parse_arxiv_id, parse_doi
 from papers.models import Paper, PaperLink, Proceedings
 from papers.services import find_paper
-from papers.venues import is_preprint, proceedings_for, venue_for_label
+from papers.venues import is_preprint, parse_venue_label, proceedings_for, venue_for_label
 from sessions.caching import schedule_changed
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.numbering import roman
@@ -31,7 +31,6 @@ from sessions.readme.parsed import (
     ScheduleFormatError,
 )
 from sessions.readme.reader import parse_schedule
-from sessions.venue_tags import parse_venue_label
 
 KINDS = ("terms", "sessions", "talks", "people", "presenters", "papers")
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from papers.venues import normalize_venue_label
 from readinggroup.safe_urls import safe_url
 from sessions.numbering import roman, roman_to_int
 from sessions.readme.encoding import repair_text
@@ -61,7 +62,6 @@ from sessions.readme.syntax import (
     unescape,
 )
 from sessions.readme.years import place_years, term_year
-from sessions.venue_tags import normalize_venue_label
 
 
 @dataclass
