@@ -114,6 +114,7 @@ TABLE = [
     ("POST", "papers:add_arxiv", None, lambda w: {"arxiv": "not an id"}, everyone(OK)),
     ("GET", "papers:arxiv_status", "paper", None, anyone(200)),
     ("POST", "papers:arxiv_refetch", "paper", lambda w: {}, organiser_only(302)),
+    ("POST", "papers:keep_public", "paper", lambda w: {}, organiser_only(302)),
     # The schedule is public.
     ("GET", "schedule:home", None, None, anyone(200)),
     ("GET", "schedule:term", "term", None, anyone(200)),
