@@ -144,7 +144,8 @@ def test_two_workers_fill_every_paper_spaced_and_once(workers):
         assert paper.authors == [f"Author {n}", "Grace Hopper"]
         assert paper.arxiv_version == 1
     lost = Paper.objects.get(arxiv_id=missing)
-    assert (lost.fetch_status, lost.fetch_error) == ("failed", f"arXiv has no paper {missing}.")
+    # Issue 11: an id arXiv does not know is "missing" (was "failed").
+    assert (lost.fetch_status, lost.fetch_error) == ("missing", f"arXiv has no paper {missing}.")
 
     # Nothing duplicated: one row per paper, each id asked once, ceil(301 / 25) requests.
     assert Paper.objects.count() == PAPERS + 1
