@@ -13,7 +13,7 @@ urlpatterns = [
     path("papers/add-arxiv/", views_arxiv.add_arxiv, name="add_arxiv"),
     path("papers/<int:pk>/arxiv-status/", views_arxiv.fetch_status, name="arxiv_status"),
     path("papers/<int:pk>/arxiv-refetch/", views_arxiv.refetch, name="arxiv_refetch"),
+    path("papers/<int:pk>/keep-public/", views_arxiv.keep_public, name="keep_public"),
     # Organisers: a conference list into the catalogue, with a preview first.
     path("organise/papers/import/", views_import.catalogue_import, name="organiser_import"),
-    path("papers/<int:pk>/keep-public/", views_arxiv.keep_public, name="keep_public"),
 ]
