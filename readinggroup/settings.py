@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "papers",
     "sessions.apps.ScheduleConfig",
     "accounts",
+    "planner",
 ]
 
 MIDDLEWARE = [

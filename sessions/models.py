@@ -31,6 +31,9 @@ class Term(models.Model):
     rule_recording_required = models.BooleanField(
         default=True, help_text="A past talk has slides or a video."
     )
+    rule_one_lead_per_member = models.BooleanField(
+        default=True, help_text="A member leads at most one topic per session."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

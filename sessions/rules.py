@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from papers.venues import is_preprint
 from sessions.models import Presenter, Session, Talk, Term
@@ -26,6 +27,7 @@ RULE_PAIRING = "pairing"
 RULE_LEAD = "lead"
 RULE_MINUTES = "minutes"
 RULE_RECORDING = "recording"
+RULE_ONE_LEAD_PER_MEMBER = "one-lead-per-member"
 
 # Special sessions (kick-off, rehearsal, …) follow their own format; cancelled ones hold nothing.
 PAIRED_KINDS = {Session.Kind.REGULAR}
@@ -153,6 +155,29 @@ def _lead_problem(talk: Talk) -> Problem | None:
     return None
 
 
+def _double_lead_problems(talks: list[Talk]) -> list[Problem]:
+    """A member (not a guest) who leads two or more topics of one session."""
+    led: dict[int, list[Talk]] = {}
+    names: dict[int, str] = {}
+    for talk in talks:
+        for presenter in talk.presenters.all():
+            if presenter.role == Presenter.Role.LEAD and presenter.person.user_id is not None:
+                led.setdefault(presenter.person_id, []).append(talk)
+                names[presenter.person_id] = presenter.person.name
+    problems = []
+    for person_id, their_talks in led.items():
+        if len(their_talks) > 1:
+            topics = _(" and ").join(_topic(t) for t in their_talks)
+            message = _("%(name)s leads %(topics)s; a member leads at most one topic per session.")
+            problems.append(
+                Problem(
+                    RULE_ONE_LEAD_PER_MEMBER,
+                    message % {"name": names[person_id], "topics": topics},
+                )
+            )
+    return problems
+
+
 def _has_recording(talk: Talk) -> bool:
     return bool(talk.slides_file or talk.slides_url or talk.video_url)
 
@@ -172,6 +197,8 @@ def check_session(
     problems: list[Problem] = []
     if term.rule_one_conference_one_arxiv and session.kind in PAIRED_KINDS:
         problems.extend(_pairing_problems(talks))
+    if term.rule_one_lead_per_member:
+        problems.extend(_double_lead_problems(talks))
     for talk in talks:
         if term.rule_lead_required:
             problem = _lead_problem(talk)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from papers.identifiers import parse_arxiv_id, parse_doi
 from papers.models import Paper
@@ -288,12 +289,14 @@ class RulesForm(NoColonMixin, forms.ModelForm):
             "rule_lead_required",
             "rule_min_minutes",
             "rule_recording_required",
+            "rule_one_lead_per_member",
         ]
         labels = {
             "rule_one_conference_one_arxiv": "One SOSP/OSDI + one arXiv paper",
             "rule_lead_required": "Every talk has a lead",
             "rule_min_minutes": "Minimum minutes per talk",
             "rule_recording_required": "Past talks have slides or video",
+            "rule_one_lead_per_member": _("A member leads at most one topic per session"),
         }
 
 
