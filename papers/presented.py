@@ -56,7 +56,12 @@ def presented_q(on: datetime.date | None = None) -> Q:
 
 def taken_q() -> Q:
     """Papers presented or scheduled: on a talk of any session that is not cancelled."""
-    return Q(pk__in=_held_talks().values("paper_id"))
+    return taken_q_for("pk")
+
+
+def taken_q_for(paper_field: str) -> Q:
+    """`taken_q` for a model that points at papers through `paper_field` (e.g. "paper")."""
+    return Q(**{f"{paper_field}__in": _held_talks().values("paper_id")})
 
 
 def filter_presented(

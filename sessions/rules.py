@@ -14,6 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from papers.models import Paper
 from papers.venues import is_preprint
 from sessions.models import Presenter, Session, Talk, Term
 
@@ -86,15 +87,9 @@ def talk_kind(talk: Talk) -> str | None:
     """
     paper = talk.paper
     if paper is not None:
-        proceedings = paper.proceedings
-        if proceedings is not None:
-            if proceedings.venue.name.lower() in CONFERENCES:
-                return CONFERENCE
-            if is_preprint(proceedings.venue):
-                return ARXIV if is_preprint(proceedings.venue.name) else OTHER
-            return OTHER
-        if paper.arxiv_id:
-            return ARXIV
+        kind = paper_kind(paper)
+        if kind is not None:
+            return kind
     match = _LABEL.match(talk.venue_label or "")
     if match:
         name = match.group(1).lower()
@@ -106,6 +101,19 @@ def talk_kind(talk: Talk) -> str | None:
     if paper is None and not talk.title:
         return None
     return OTHER
+
+
+def paper_kind(paper: Paper) -> str | None:
+    """A catalogue paper's side of the pairing: "conference" (SOSP/OSDI), "arxiv", "other";
+    None for a paper with neither proceedings nor an arXiv id (its talk's label decides)."""
+    proceedings = paper.proceedings
+    if proceedings is not None:
+        if proceedings.venue.name.lower() in CONFERENCES:
+            return CONFERENCE
+        if is_preprint(proceedings.venue):
+            return ARXIV if is_preprint(proceedings.venue.name) else OTHER
+        return OTHER
+    return ARXIV if paper.arxiv_id else None
 
 
 def _topic(talk: Talk) -> str:
