@@ -49,9 +49,7 @@ def osdi(title="An OSDI paper", topics=(), year=2025, **fields):
 
 def arxiv(title="An arXiv paper", topics=(), **fields):
     fields.setdefault("arxiv_id", f"2501.{next(ARXIV_NUMBERS):05d}")
-    fields.setdefault(
-        "arxiv_published", datetime.datetime(2025, 1, 5, tzinfo=datetime.UTC)
-    )
+    fields.setdefault("arxiv_published", datetime.datetime(2025, 1, 5, tzinfo=datetime.UTC))
     paper = factories.PaperFactory(title=title, proceedings=None, **fields)
     paper.topics.set(topics)
     return paper
