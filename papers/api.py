@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from papers import selectors
+from papers import presented, selectors
 from papers.models import Paper
 from papers.venues import PREPRINT_VENUE
 
@@ -59,6 +59,8 @@ def paper_json(request: HttpRequest, paper: Paper) -> dict:
         "arxiv_id": paper.arxiv_id,
         "doi": paper.doi,
         "links": [{"kind": link.kind, "url": link.url} for link in paper.links.all()],
+        # The dates the group presented it (papers/presented.py), oldest first.
+        "presented": [day.isoformat() for day in paper.showings.presented],
     }
 
 
@@ -74,6 +76,10 @@ def paper_list(request: HttpRequest) -> JsonResponse:
     papers = selectors.search_papers(
         q=request.GET.get("q", ""), venue=request.GET.get("venue", ""), year=year, topic=topic
     )
+    flag = request.GET.get("presented", "").strip().lower()
+    if flag not in ("", "yes", "no"):
+        return JsonResponse({"error": f"presented must be yes or no, got {flag!r}"}, status=400)
+    papers = presented.filter_presented(papers, {"yes": True, "no": False}.get(flag))
     paginator = Paginator(selectors.with_details(papers), size)
     if number > paginator.num_pages:
         return JsonResponse(
@@ -87,6 +93,8 @@ def paper_list(request: HttpRequest) -> JsonResponse:
         "previous": _page_url(
             request, page.previous_page_number() if page.has_previous() else None
         ),
-        "results": [paper_json(request, paper) for paper in page],
+        "results": [
+            paper_json(request, paper) for paper in presented.attach_showings(page.object_list)
+        ],
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from papers.models import Paper
 
@@ -101,3 +102,18 @@ def attach_showings(papers: Iterable[Paper], on: datetime.date | None = None) ->
     for paper in papers:
         paper.showings = by_id[paper.pk]
     return papers
+
+
+def warning(paper: Paper, shown: Showings) -> str:
+    """What a paper picker says before an already presented (or scheduled) paper is chosen."""
+    if shown.presented:
+        dates = ", ".join(day.isoformat() for day in shown.presented)
+        return _("“%(title)s” was already presented (%(dates)s). Choose it anyway to confirm.") % {
+            "title": paper.title,
+            "dates": dates,
+        }
+    dates = ", ".join(day.isoformat() for day in shown.scheduled)
+    return _("“%(title)s” is already scheduled (%(dates)s). Choose it anyway to confirm.") % {
+        "title": paper.title,
+        "dates": dates,
+    }

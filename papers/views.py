@@ -10,16 +10,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from papers import selectors
+from papers import presented, selectors
 from papers.models import Topic
 from readinggroup.roles import is_organiser
 from readinggroup.safe_urls import external_url
 
 PAGE_SIZE = 25
-FILTERS = ("q", "venue", "year", "topic", "page")
+FILTERS = ("q", "venue", "year", "topic", "presented", "page")
 
 
 class PaperFilterForm(forms.Form):
@@ -29,6 +30,12 @@ class PaperFilterForm(forms.Form):
     venue = forms.CharField(required=False, max_length=50)
     year = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     topic = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    presented = forms.TypedChoiceField(
+        required=False,
+        choices=[("", _("Presented or not")), ("yes", _("Presented")), ("no", _("Not presented"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
 
     def __init__(self, data, choices: selectors.FilterChoices) -> None:
         super().__init__(data)
@@ -68,13 +75,16 @@ def paper_list(request: HttpRequest) -> HttpResponse:
         year=filters.get("year"),
         topic=filters.get("topic"),
     )
+    papers = presented.filter_presented(papers, filters.get("presented"))
     page = Paginator(selectors.with_details(papers), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = presented.attach_showings(page.object_list)
     context = {
         "nav": "papers",
         "form": form,
         "choices": choices,
         "filters": filters,
-        "filtered": any(filters.get(name) for name in ("q", "venue", "year", "topic")),
+        "filtered": any(filters.get(name) for name in ("q", "venue", "year", "topic"))
+        or filters.get("presented") is not None,
         "page": page,
     }
     if not _wants_fragment(request):

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from papers.models import Acronym, Paper, Topic
 from planner.bm25 import BM25, tokenize
 
@@ -148,3 +150,20 @@ class TopicSuggester:
             return False
         truth = {self._area(t) for t in self.paper_topics[i]}
         return self._area(suggestions[0].topic.pk) in truth
+
+
+class TopicError(ValueError):
+    """Topics an organiser chose that the taxonomy does not have."""
+
+
+def set_topics(paper: Paper, topic_ids: list[str]) -> list[Topic]:
+    """An organiser accepts a suggestion or chooses other topics: the paper's topics become
+    exactly these (the taxonomy's own nodes). Nothing changes when one id is unknown."""
+    ids = {int(t) for t in topic_ids if str(t).strip().isdigit()}
+    if not ids or len(ids) != len([t for t in topic_ids if str(t).strip()]):
+        raise TopicError(_("Choose one or more topics of the taxonomy."))
+    chosen = list(Topic.objects.filter(pk__in=ids).select_related("parent__parent"))
+    if len(chosen) != len(ids):
+        raise TopicError(_("That topic is not in the taxonomy (any more)."))
+    paper.topics.set(chosen)
+    return sorted(chosen, key=lambda t: t.path)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("papers.urls")),
     path("", include("sessions.views.urls")),
+    path("", include("planner.urls")),
 ]

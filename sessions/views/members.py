@@ -219,9 +219,10 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def _search(q: str) -> list:
+    from papers.presented import attach_showings
     from papers.selectors import search_papers
 
-    return list(search_papers(q)[:SEARCH_LIMIT])
+    return attach_showings(search_papers(q)[:SEARCH_LIMIT])
 
 
 @login_required
@@ -278,6 +279,13 @@ def talk_paper(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
     else:
         messages.error(request, "Choose a paper from the search results or paste an arXiv id.")
+    if paper is not None and paper.pk != talk.paper_id and request.POST.get("confirm") != "1":
+        from papers import presented
+
+        shown = presented.showings([paper.pk])[paper.pk]
+        if shown.taken:  # warn first: the search results offer "Choose anyway"
+            messages.warning(request, presented.warning(paper, shown))
+            return redirect(f"{_edit_url(talk)}?{urlencode({'q': paper.title})}")
     if paper is not None:
         talk.paper = paper
         # The paper now names the talk; a free title from before would hide it.

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from papers.presented import attach_showings
 from papers.selectors import search_papers
 from sessions import planning, signups
 from sessions.forms.organiser import (
@@ -330,5 +331,5 @@ def paper_suggestions(request: HttpRequest) -> HttpResponse:
     query = next(
         (v for k, v in request.GET.items() if k == "q" or k.endswith("-paper")), ""
     ).strip()
-    papers = list(search_papers(query)[:10]) if len(query) >= 2 else []
+    papers = attach_showings(search_papers(query)[:10]) if len(query) >= 2 else []
     return render(request, f"{TEMPLATES}/paper_options.html", {"papers": papers})

@@ -254,6 +254,7 @@ def test_api_results_and_pagination(client, sosp):
         "arxiv_id": "",
         "doi": "10.1145/3731569.3764838",
         "links": [{"kind": "paper", "url": "https://dl.acm.org/doi/10.1145/3731569.3764838"}],
+        "presented": [],
     }
     last = client.get(data["next"].replace("page=2", "page=3")).json()
     assert len(last["results"]) == 9 and last["next"] is None
@@ -296,12 +297,12 @@ def test_api_on_an_empty_catalogue(client, db):
 # --- Query counts ---------------------------------------------------------------------------
 
 # /papers/: proceedings with counts, arXiv-preprints check, topics (filters); count, page,
-# topics and links of the page's papers.
-LIST_QUERIES = 7
+# topics and links of the page's papers; the dates they were presented (papers/presented.py).
+LIST_QUERIES = 8
 # A topic filter reads the taxonomy once more to include the subtopics.
 TOPIC_QUERIES = 1
-# /api/papers.json: count, page, topics, links.
-API_QUERIES = 4
+# /api/papers.json: count, page, topics, links, presented dates.
+API_QUERIES = 5
 # A proceedings page: proceedings, papers, topics, links, acronyms.
 PROCEEDINGS_QUERIES = 5
 
