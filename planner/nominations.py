@@ -11,7 +11,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,14 +147,25 @@ def queue_queryset(person: Person | None) -> QuerySet[Nomination]:
     return queryset
 
 
+def _taken_since_nominated() -> Exists:
+    """The paper is on a talk (not cancelled) of a session on or after its nomination day."""
+    talks = Talk.objects.filter(
+        paper_id=OuterRef("paper_id"), session__date__gte=OuterRef("nominated_on")
+    ).exclude(session__kind=Session.Kind.CANCELLED)
+    return Exists(talks)
+
+
 def open_queue(person: Person | None, on: datetime.date | None = None) -> list[QueueEntry]:
-    """The open queue, most votes first, then oldest first: nominations not yet on a talk
-    whose paper is neither presented nor scheduled (a paper put on a talk by other means
-    leaves the queue too). Four queries at any size."""
+    """The open queue, most votes first, then oldest first: nominations not yet on a talk.
+
+    A paper put on a talk after it was nominated (here or by other means) leaves the queue; a
+    paper the group presented before someone nominated it again stays, marked "presented".
+    Four queries at any size."""
     nominations = (
         queue_queryset(person)
-        .filter(talk__isnull=True)
-        .exclude(presented.taken_q_for("paper"))
+        .annotate(nominated_on=TruncDate("created_at"))
+        .annotate(taken=_taken_since_nominated())
+        .filter(talk__isnull=True, taken=False)
         .order_by("-vote_count", "created_at", "pk")
     )
     return _entries(nominations, on)
@@ -162,10 +174,12 @@ def open_queue(person: Person | None, on: datetime.date | None = None) -> list[Q
 def recently_scheduled(
     person: Person | None, on: datetime.date | None = None, limit: int = 10
 ) -> list[QueueEntry]:
-    """Nominations that made it onto a talk, newest talk first."""
+    """Nominations that made it onto a talk, newest first."""
     nominations = (
         queue_queryset(person)
-        .filter(presented.taken_q_for("paper"))
+        .annotate(nominated_on=TruncDate("created_at"))
+        .annotate(taken=_taken_since_nominated())
+        .filter(Q(talk__isnull=False) | Q(taken=True))
         .order_by("-created_at", "-pk")[:limit]
     )
     return _entries(nominations, on)

@@ -12,6 +12,9 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Invite
+from papers.models import Paper
+from planner import nominations, swaps
+from planner.models import Nomination, SwapRequest, Unavailability, Vote
 from sessions import signups, slides
 from sessions.models import Person, Presenter, Talk
 from tests import factories
@@ -43,12 +46,33 @@ def anyone(status):
     return dict.fromkeys(ROLES, status)
 
 
+def organisers_json(allowed):
+    """JSON for organisers: everyone else, signed in or not, gets 403 (no sign-in page)."""
+    return dict.fromkeys(ROLES[:-1], 403) | {"organiser": allowed}
+
+
 def pdf():
     return SimpleUploadedFile("deck.pdf", text_pdf("Deck"), "application/pdf")
 
 
 # (method, url name, url kwargs key, POST data factory, expected status by role)
 TABLE = [
+    # Swaps first: the GET/POST sweep below runs in this order, and later rows (a withdrawal,
+    # an organiser removing the lead) take away the presenter row these act on.
+    (
+        "POST",
+        "planner:swap_request",
+        "presenter",
+        lambda w: {"to": w.users["member"].person.pk},
+        {"anonymous": LOGIN, "member": 403, "lead": 302, "other": 403, "organiser": 403},
+    ),
+    (
+        "POST",
+        "planner:swap_answer",
+        "swap",
+        lambda w: {},
+        {"anonymous": LOGIN, "member": 302, "lead": 403, "other": 403, "organiser": 403},
+    ),
     ("GET", "schedule:talk_edit", "talk", None, lead_or_organiser(200)),
     (
         "POST",
@@ -152,6 +176,26 @@ TABLE = [
         lambda w: {},
         organiser_only(OK),
     ),
+    # Planning: the queue is public to read; voting, availability and swaps need an account
+    # (a swap is the presenter's to ask and the asked member's to answer); suggestions and
+    # topics are for organisers.
+    ("GET", "planner:queue", None, None, anyone(200)),
+    ("POST", "planner:nominate", None, lambda w: {"arxiv": "not an id"}, everyone(302)),
+    ("POST", "planner:vote", "nomination", lambda w: {}, everyone(302)),
+    (
+        "POST",
+        "planner:schedule",
+        "nomination",
+        lambda w: {"talk": w.talk.pk},
+        organiser_only(302),
+    ),
+    ("POST", "planner:availability", "session", lambda w: {"available": "0"}, everyone(302)),
+    ("GET", "planner:suggestions", "session", None, organiser_only(200)),
+    ("POST", "planner:apply_pair", "session", lambda w: {}, organiser_only(302)),
+    ("GET", "planner:topics", None, None, organiser_only(200)),
+    ("POST", "planner:paper_topics", "paper", lambda w: {}, organiser_only(302)),
+    ("GET", "planner:api_pairs", None, None, organisers_json(OK)),
+    ("GET", "planner:api_presenters", None, None, organisers_json(OK)),
 ]
 
 
@@ -175,6 +219,8 @@ class World:
         factories.PresenterFactory(talk=self.past, person=self.guest, role="support", position=5)
         self.invite = services.create_invite(organiser)
         self.lead_presenter_pk = self.talk.presenters.get(role="lead").pk
+        self.nomination, _ = nominations.nominate(self.paper, other.person, "worth reading")
+        self.swap = swaps.request_swap(self.talk.presenters.get(role="lead"), member.person)
 
     def kwargs(self, key):
         return {
@@ -190,6 +236,8 @@ class World:
             "date": {"date": self.talk.session.date.isoformat()},
             "session": {"pk": self.talk.session.pk},
             "presenter": {"pk": self.lead_presenter_pk},
+            "nomination": {"pk": self.nomination.pk},
+            "swap": {"pk": self.swap.pk, "answer": "decline"},
         }[key]
 
     def snapshot(self):
@@ -199,6 +247,11 @@ class World:
             list(Presenter.objects.order_by("pk").values("talk", "person", "role", "confirmed")),
             list(Person.objects.order_by("pk").values("name", "affiliation", "user")),
             list(Invite.objects.order_by("pk").values("pk", "used_at")),
+            list(Nomination.objects.order_by("pk").values()),
+            list(Vote.objects.order_by("pk").values("nomination", "person")),
+            list(Unavailability.objects.order_by("pk").values("person", "session")),
+            list(SwapRequest.objects.order_by("pk").values("presenter", "to_person", "status")),
+            list(Paper.topics.through.objects.order_by("pk").values("paper", "topic")),
         )
 
 

@@ -90,14 +90,19 @@ def test_scheduling_puts_the_paper_on_the_talk_and_out_of_the_queue(people):
         nominations.vote(Nomination.objects.get(), ann)
 
 
-def test_a_paper_scheduled_elsewhere_leaves_the_queue_too(people):
+def test_a_paper_put_on_a_talk_elsewhere_leaves_the_queue_one_presented_before_stays(people):
     ann, _ = people
-    paper = sosp()
-    nominations.nominate(paper, ann)
+    again, later = sosp("presented last term"), sosp("scheduled by hand")
     factories.TalkFactory(
-        paper=paper, session=factories.SessionFactory(date=datetime.date(2025, 9, 2))
+        paper=again, session=factories.SessionFactory(date=datetime.date(2025, 5, 6))
     )
-    assert nominations.open_queue(ann) == []
+    nominations.nominate(again, ann)
+    nominations.nominate(later, ann)
+    factories.TalkFactory(
+        paper=later, session=factories.SessionFactory(date=datetime.date(2025, 10, 14))
+    )
+    [entry] = nominations.open_queue(ann)
+    assert entry.paper == again and entry.showings.presented == [datetime.date(2025, 5, 6)]
 
 
 def test_scheduling_refuses_past_cancelled_and_taken_talks(people):
