@@ -17,8 +17,12 @@ ARXIV_NUMBERS = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def frozen_today():
-    # Every rule here reads today (past, presented, upcoming): freeze it.
+def frozen_today(request):
+    # Every rule here reads today (past, presented, upcoming): freeze it. Browser tests use
+    # dates relative to the real today instead (a live server and Chromium share no clock).
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
     with time_machine.travel(datetime.datetime(2025, 10, 1, 9, 0), tick=False):
         yield TODAY
 
