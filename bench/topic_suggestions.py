@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -23,9 +24,10 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def conference_lists() -> list[Path]:
-    """Every conference list among the fixtures (a `## Papers` section), the SOSP seed first."""
+    """Every conference list among the fixtures (a Papers section), the SOSP seed first."""
+    heading = re.compile(r"^#{2,3} Papers\s*$", re.M)
     found = sorted(
-        path for path in FIXTURES.glob("*.md") if "\n## Papers" in path.read_text("utf-8")
+        path for path in FIXTURES.rglob("*.md") if heading.search(path.read_text("utf-8"))
     )
     return sorted(found, key=lambda p: p.name != "sosp-2025.md")
 
@@ -48,10 +50,20 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     for path in files:
         call_command("import_papers", str(path), verbosity=0)
+    from papers.models import Paper
+
     started = time.perf_counter()
     suggester = TopicSuggester.from_catalogue()
     results = [suggester.true_area_first(pk) for pk in suggester.paper_ids]
     elapsed = time.perf_counter() - started
+    source = dict(
+        Paper.objects.filter(pk__in=suggester.paper_ids).values_list(
+            "pk", "proceedings__venue__name"
+        )
+    )
+    by_list: dict[str, list[bool]] = {}
+    for pk, hit in zip(suggester.paper_ids, results, strict=True):
+        by_list.setdefault(source.get(pk) or "arXiv", []).append(bool(hit))
     hits = sum(1 for r in results if r)
     total = len(results)
     areas = {suggester._area(t) for ts in suggester.paper_topics for t in ts}
@@ -66,6 +78,8 @@ def main() -> None:
     print(f"labelled papers: {total}, areas: {len(areas)}")
     print(f"majority-area baseline: {largest / total:.1%}" if total else "no labelled papers")
     print(f"true area first (leave-one-out): {hits}/{total} = {hits / total:.1%}" if total else "")
+    for name, hits_of in sorted(by_list.items()):
+        print(f"  {name}: {sum(hits_of)}/{len(hits_of)}")
     print(f"time: {elapsed * 1000:.0f} ms for {total} suggestions")
 
 
