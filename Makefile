@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_papers.py
 	$(BIN)/python bench/arxiv_fetch.py
 	$(BIN)/python bench/schedule_page.py
+	$(BIN)/python bench/topic_suggestions.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .celery
