@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from papers.models import Paper, Proceedings, Venue
+from papers.models import Paper, Venue
 from sessions.caching import schedule_cached
 from sessions.models import Presenter, Session, Talk, Term
 from sessions.readme.exporter import slides_link
@@ -34,12 +35,42 @@ _PAPER_FIELDS = {
 }
 
 
-def _talk(row: dict) -> Talk:
-    """An unsaved Talk carrying the row, so that display_title, talk_venue, talk_link and
-    slides_link apply their one rule; building three model objects per talk is still far
-    cheaper than the querysets' prefetching."""
-    talk = Talk(
-        id=row["id"],
+class _VenueRow(SimpleNamespace):
+    Kind = Venue.Kind
+    is_preprint = Venue.is_preprint
+
+
+class _PaperRow(SimpleNamespace):
+    # The models' own properties, so the rules keep their one home.
+    venue_label = Paper.venue_label
+    arxiv_url = Paper.arxiv_url
+    doi_url = Paper.doi_url
+
+
+class _TalkRow(SimpleNamespace):
+    display_title = Talk.display_title
+
+
+def _talk(row: dict) -> _TalkRow:
+    """A stand-in for a Talk (and its paper) carrying the row, so that display_title,
+    talk_venue, talk_link and slides_link apply their one rule; model instances would cost
+    most of the render."""
+    paper = None
+    if row["paper_id"] is not None:
+        proceedings = None
+        if row["paper__proceedings_id"] is not None:
+            proceedings = SimpleNamespace(
+                year=row["paper__proceedings__year"],
+                venue=_VenueRow(
+                    name=row["paper__proceedings__venue__name"],
+                    kind=row["paper__proceedings__venue__kind"],
+                ),
+            )
+        paper = _PaperRow(
+            **{name: row[key] for key, name in _PAPER_FIELDS.items()}, proceedings=proceedings
+        )
+    return _TalkRow(
+        pk=row["id"],
         position=row["position"],
         title=row["title"],
         url=row["url"],
@@ -49,20 +80,8 @@ def _talk(row: dict) -> Talk:
         video_url=row["video_url"],
         summary_url=row["summary_url"],
         paper_id=row["paper_id"],
+        paper=paper,
     )
-    if row["paper_id"] is not None:
-        paper = Paper(id=row["paper_id"], **{name: row[key] for key, name in _PAPER_FIELDS.items()})
-        if row["paper__proceedings_id"] is not None:
-            paper.proceedings = Proceedings(
-                id=row["paper__proceedings_id"],
-                year=row["paper__proceedings__year"],
-                venue=Venue(
-                    name=row["paper__proceedings__venue__name"],
-                    kind=row["paper__proceedings__venue__kind"],
-                ),
-            )
-        talk.paper = paper
-    return talk
 
 
 def _presenters_by_talk(talk_ids: list[int]) -> dict[int, list[dict]]:
