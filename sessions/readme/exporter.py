@@ -1,6 +1,13 @@
-"""A term back into the group's README format, so the group can keep publishing its README."""
+"""A term back into the group's README format, so the group can keep publishing its README.
+
+The README is public: pending sign-ups stay out of it. What is written reads back, through
+importer.py, to exactly what the database holds (the round trip is pinned in
+tests/schedule/test_readme_roundtrip.py).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.urls import NoReverseMatch, reverse
 
@@ -10,12 +17,10 @@ from sessions.readme.writer import format_schedule
 from sessions.selectors import talk_link, talk_venue, term_sessions
 
 
-def ordered_presenters(talk: Talk) -> list[Presenter]:
+def ordered_presenters(talk_or_rows: Talk | Iterable[Presenter]) -> list[Presenter]:
     """Lead first, then supporters as they signed up (reads the prefetched presenters)."""
-    return sorted(
-        talk.presenters.all(),
-        key=lambda row: (row.role != Presenter.Role.LEAD, row.position, row.pk),
-    )
+    rows = talk_or_rows.presenters.all() if isinstance(talk_or_rows, Talk) else talk_or_rows
+    return sorted(rows, key=lambda row: (row.role != Presenter.Role.LEAD, row.position, row.pk))
 
 
 def slides_link(talk: Talk, site_url: str = "") -> str:
@@ -49,7 +54,9 @@ def term_as_parsed(term: Term, *, site_url: str = "") -> ParsedSchedule:
                             affiliation=row.person.affiliation,
                             role=row.role,
                         )
+                        # The README is public: a pending sign-up is not the group's word yet.
                         for row in ordered_presenters(talk)
+                        if row.confirmed
                     ],
                     slides_url=slides_link(talk, site_url),
                     video_url=talk.video_url,

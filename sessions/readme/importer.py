@@ -2,18 +2,26 @@
 
 What the file says wins; what it leaves out is kept: an empty slides line does not delete an
 uploaded deck, a topic without a presenters line keeps its sign-ups, a session the file does
-not list stays. A presenters line is the talk's whole list (others are removed), because a new
-lead must replace the old one. Everything happens in one transaction; a dry run rolls it back
-and reports what it would have done. Importing the same file twice changes nothing.
+not list stays. A presenters line is the talk's whole list of confirmed presenters (others
+are removed), because a new lead must replace the old one; a member's pending sign-up is not
+in the public file and is never touched (not confirmed, not promoted, not removed). A talk
+that already shows what the file says (its paper's title, link and venue, its own uploaded
+slides) is left as it is, so the app's own export (exporter.py) re-imports as a no-op.
+Everything happens in one transaction; a dry run rolls it back and reports what it would have
+done. Importing the same file twice changes nothing.
+
+One concern read top to bottom (term, people, sessions, talks, presenters, papers), hence a
+little over 400 lines; the counts and changes it reports are in results.py.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.urls import Resolver404, resolve
 from django.utils.text import slugify
 
 from papers.identifiers import parse_arxiv_id, parse_doi
@@ -23,75 +31,19 @@ from papers.venues import is_preprint, parse_venue_label, proceedings_for, venue
 from sessions.caching import schedule_changed
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.numbering import roman
+from sessions.readme.exporter import ordered_presenters
 from sessions.readme.parsed import (
+    ROLE_LEAD,
+    ROLE_SUPPORT,
     FormatWarning,
     ParsedSchedule,
     ParsedSession,
     ParsedTalk,
-    ScheduleFormatError,
 )
 from sessions.readme.reader import parse_schedule
-
-KINDS = ("terms", "sessions", "talks", "people", "presenters", "papers")
-
-
-class ScheduleImportError(ScheduleFormatError):
-    """The file reads, but cannot be applied to this database (nothing was changed)."""
-
-
-@dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-
-    def __str__(self) -> str:
-        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        return text + (f", {self.removed} removed" if self.removed else "")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One row the import creates, updates or removes: what a preview lists."""
-
-    kind: str  # one of KINDS
-    action: str  # "created", "updated", "removed"
-    label: str
-    line: int = 0
-    fields: tuple[str, ...] = ()
-
-
-@dataclass
-class ImportResult:
-    term: Term
-    dry_run: bool
-    schedule: ParsedSchedule
-    counts: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
-    warnings: list[FormatWarning] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-    def created(self, kind: str) -> int:
-        return self.counts[kind].created
-
-    def updated(self, kind: str) -> int:
-        return self.counts[kind].updated
-
-    def unchanged(self, kind: str) -> int:
-        return self.counts[kind].unchanged
-
-    def summary(self) -> str:
-        head = f"Term {self.term.name}" + (" (dry run: nothing saved)" if self.dry_run else "")
-        lines = [head]
-        for kind in KINDS[1:]:
-            lines.append(f"  {kind:<11}{self.counts[kind]}")
-        if self.schedule.repaired_lines:
-            lines.append(f"  repaired {self.schedule.repaired_lines} mis-encoded line(s)")
-        return "\n".join(lines)
+from sessions.readme.results import Change, ImportResult, ScheduleImportError
+from sessions.readme.syntax import normalize_block
+from sessions.selectors import talk_link, talk_venue
 
 
 def import_schedule(
@@ -127,6 +79,7 @@ class _Importer:
             warnings=list(parsed.warnings),
         )
         self.people: dict[str, Person] = {}
+        self.people_with: dict[tuple[str, str], Person] = {}
         self.people_seen: set[int] = set()
         self.papers_seen: set[int] = set()
 
@@ -185,9 +138,13 @@ class _Importer:
             self.count("terms", "created", term.name, parsed.line)
             return term
         desired = {}
-        if parsed.requirements:
+        # The file's markdown as the reader returns it; the term's as a form saved it (CRLF).
+        if parsed.requirements and normalize_block(term.requirements) != parsed.requirements:
             desired["requirements"] = parsed.requirements
-        if parsed.other_information:
+        if (
+            parsed.other_information
+            and normalize_block(term.other_information) != parsed.other_information
+        ):
             desired["other_information"] = parsed.other_information
         stretched = []
         for day in (min(dates), max(dates)) if dates else ():
@@ -226,13 +183,16 @@ class _Importer:
         rows = Person.objects.annotate(key=Lower("name")).filter(key__in=names).order_by("id")
         for person in rows:
             self.people.setdefault(person.name.lower(), person)
+            self.people_with.setdefault((person.name.lower(), person.affiliation.lower()), person)
 
     def _person(self, name: str, affiliation: str, line: int) -> Person:
         key = name.lower()
-        person = self.people.get(key)
+        # Two people of one name: the file's affiliation tells them apart.
+        person = self.people_with.get((key, affiliation.lower())) or self.people.get(key)
         if person is None:
             person = Person.objects.create(name=name, affiliation=affiliation)
             self.people[key] = person
+            self.people_with[(key, affiliation.lower())] = person
             self.people_seen.add(person.pk)
             self.count("people", "created", str(person), line)
             return person
@@ -295,19 +255,29 @@ class _Importer:
         talk: Talk | None,
     ) -> None:
         label = f"{parsed_session.date.isoformat()} Topic {roman(parsed.position)}"
-        paper = self._paper(parsed, parsed_session) if parsed.title or parsed.url else None
         desired: dict = {}
-        if paper is not None:
-            desired["paper"] = paper
-            # The talk keeps its own title only where it differs from the catalogue's.
-            desired["title"] = "" if parsed.title == paper.title else parsed.title
-        elif parsed.title:
-            desired["paper"] = None
-            desired["title"] = parsed.title
-        for name in ("url", "venue_label", "slides_url", "video_url", "summary_url"):
-            value = getattr(parsed, name)
-            if value:
-                desired[name] = value
+        paper = None
+        if talk is not None and _shows(talk) == (parsed.title, parsed.url, parsed.venue_label):
+            # What the talk shows already (its paper's title, link and venue, as the exporter
+            # writes them): nothing to change, whichever fields hold it.
+            paper = talk.paper
+        else:
+            paper = self._paper(parsed, parsed_session) if parsed.title or parsed.url else None
+            if paper is not None:
+                desired["paper"] = paper
+                # The talk keeps its own title only where it differs from the catalogue's.
+                desired["title"] = "" if parsed.title == paper.title else parsed.title
+            elif parsed.title:
+                desired["paper"] = None
+                desired["title"] = parsed.title
+            for name in ("url", "venue_label"):
+                if getattr(parsed, name):
+                    desired[name] = getattr(parsed, name)
+        for name in ("slides_url", "video_url", "summary_url"):
+            if getattr(parsed, name):
+                desired[name] = getattr(parsed, name)
+        if talk is not None and _is_own_slides(talk, parsed.slides_url):
+            del desired["slides_url"]  # the link to this talk's uploaded deck: keep the file
         label = f"{label} · {parsed.title or (paper.title if paper else '(open)')}"
         if talk is None:
             talk = Talk.objects.create(session=session, position=parsed.position, **desired)
@@ -322,20 +292,47 @@ class _Importer:
     def _presenters(
         self, talk: Talk, parsed: ParsedTalk, label: str, rows: list[Presenter]
     ) -> None:
-        existing = {row.person_id: row for row in rows}
-        desired = []
-        for position, entry in enumerate(parsed.presenters or []):
+        """The file's presenters line is the talk's list of confirmed presenters.
+
+        A member's pending sign-up is not in the (public) file and the import never touches
+        it: not confirmed, not moved to another role, not removed.
+        """
+        pending = {row.person_id: row for row in rows if not row.confirmed}
+        pending_lead = next((row for row in pending.values() if row.role == ROLE_LEAD), None)
+        confirmed = {row.person_id: row for row in rows if row.confirmed}
+        desired: list[tuple[Person, str]] = []
+        for entry in parsed.presenters or []:
             person = self._person(entry.name, entry.affiliation, parsed.line)
-            desired.append((person, entry.role, position))
-        wanted = {person.pk for person, _, _ in desired}
-        for person_id, row in existing.items():
+            role = entry.role
+            if person.pk in pending:
+                self.warn(
+                    parsed.line,
+                    f"{label}: {person.name}'s sign-up awaits an organiser's confirmation; "
+                    "the import leaves it pending (confirm it on the term's page)",
+                )
+                continue
+            if role == ROLE_LEAD and pending_lead is not None:
+                self.warn(
+                    parsed.line,
+                    f"{label}: {pending_lead.person.name}'s pending sign-up holds the lead; "
+                    f"{person.name} is added as a supporter",
+                )
+                role = ROLE_SUPPORT
+            desired.append((person, role))
+        current = [(row.person_id, row.role) for row in ordered_presenters(confirmed.values())]
+        if current == [(person.pk, role) for person, role in desired]:
+            for person, role in desired:
+                self.count("presenters", "unchanged", f"{label}: {person.name} ({role})", 0)
+            return
+        wanted = {person.pk for person, _ in desired}
+        for person_id, row in confirmed.items():
             if person_id not in wanted:
                 row.delete()
                 self.count("presenters", "removed", f"{label}: {row.person.name}", parsed.line)
         # Demotions first: the database allows one lead per talk at every moment.
-        ordered = sorted(desired, key=lambda item: item[1] == Presenter.Role.LEAD)
-        for person, role, position in ordered:
-            row = existing.get(person.pk)
+        numbered = [(person, role, position) for position, (person, role) in enumerate(desired)]
+        for person, role, position in sorted(numbered, key=lambda item: item[1] == ROLE_LEAD):
+            row = confirmed.get(person.pk)
             who = f"{label}: {person.name} ({role})"
             if row is None:
                 Presenter.objects.create(
@@ -344,11 +341,7 @@ class _Importer:
                 self.count("presenters", "created", who, parsed.line)
             else:
                 self._apply(
-                    row,
-                    {"role": role, "position": position, "confirmed": True},
-                    "presenters",
-                    who,
-                    parsed.line,
+                    row, {"role": role, "position": position}, "presenters", who, parsed.line
                 )
 
     # -- papers --------------------------------------------------------------------------------
@@ -428,3 +421,20 @@ def _arxiv_year(arxiv) -> int | None:
         return None
     yy = int(digits)
     return (1900 if yy >= 91 else 2000) + yy
+
+
+def _shows(talk: Talk) -> tuple[str, str, str]:
+    """(title, link, venue tag) as the talk shows them, which is what the exporter writes."""
+    title = talk.display_title if (talk.title or talk.paper_id) else ""
+    return title, talk_link(talk), talk_venue(talk)
+
+
+def _is_own_slides(talk: Talk, url: str) -> bool:
+    """Is `url` (absolute or not) the download address of this talk's uploaded deck?"""
+    if not url or not talk.slides_file:
+        return False
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    return match.view_name == "schedule:talk_slides" and match.kwargs.get("pk") == talk.pk

@@ -30,8 +30,8 @@ from papers.venues import normalize_venue_label
 from readinggroup.safe_urls import safe_url
 from sessions.numbering import roman, roman_to_int
 from sessions.readme.encoding import repair_text
+from sessions.readme.kinds import read_kind
 from sessions.readme.parsed import (
-    KIND_SPECIAL,
     FormatWarning,
     ParsedSchedule,
     ParsedSession,
@@ -55,13 +55,12 @@ from sessions.readme.syntax import (
     VENUE_TAG,
     hint,
     is_relative_url,
-    kind_from_text,
     resolve_url,
     split_decoration,
     trim_block,
     unescape,
 )
-from sessions.readme.years import place_years, term_year
+from sessions.readme.years import MAX_YEARS_FROM_TERM, far_years, place_years, term_year
 
 
 @dataclass
@@ -287,6 +286,14 @@ class _Reader:
                 self.sessions[0].line,
                 "sessions are listed oldest first (the README lists newest first)",
             )
+        for index in far_years(start, years):
+            raw = self.sessions[index]
+            near = f"the term's year {start}" if start else "the term's other sessions"
+            raise ScheduleFormatError(
+                raw.line,
+                f"'### {raw.heading}' falls in {years[index]}, more than "
+                f"{MAX_YEARS_FROM_TERM} year from {near}; is the year a typo?",
+            )
         dates = []
         for raw, year in zip(self.sessions, years, strict=True):
             try:
@@ -303,7 +310,7 @@ class _Reader:
         if raw.topics:
             for item in assign_roles(raw.preamble.items, self.warn, allowed=(HINT_SPECIAL,)):
                 if item.role == HINT_SPECIAL:
-                    special_texts.append(unescape(item.text))
+                    special_texts.append(item.text)
             blocks = raw.topics
         else:
             blocks = [raw.preamble] if raw.preamble.items else []
@@ -317,18 +324,9 @@ class _Reader:
                 session.talks.append(talk)
         session.talks.sort(key=lambda talk: talk.position)
 
-        if special_texts:
-            session.title = special_texts[0]
-            session.kind = kind_from_text(session.title) or KIND_SPECIAL
-            for extra in special_texts[1:]:
-                self.warn(raw.line, f"a second special-session line ({extra!r}) ignored")
-        else:
-            # "💡 Kick-off meeting": the only talk's own title says what the session is.
-            for talk in session.talks:
-                kind = None if talk.names_paper else kind_from_text(talk.title)
-                if kind:
-                    session.kind, session.title = kind, talk.title
-                    break
+        session.kind, session.title = read_kind(special_texts, session.talks)
+        for extra in special_texts[1:]:
+            self.warn(raw.line, f"a second special-session line ({unescape(extra)!r}) ignored")
         return session
 
     def _talk(self, block: _Block) -> tuple[ParsedTalk, list[str]]:
@@ -338,7 +336,7 @@ class _Reader:
             if item.role == MEDIA:
                 self._media(item, talk)
             elif item.role == HINT_SPECIAL:
-                specials.append(unescape(item.text))
+                specials.append(item.text)
             elif item.role == HINT_PAPER:
                 self._paper(item, talk)
             elif item.role == HINT_PEOPLE:

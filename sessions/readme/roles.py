@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sessions.readme.kinds import kind_tag
 from sessions.readme.parsed import ROLE_LEAD, ROLE_SUPPORT, ParsedPresenter
 from sessions.readme.syntax import (
     HINT_PAPER,
@@ -19,6 +20,7 @@ from sessions.readme.syntax import (
     LINK,
     VENUE_TAG,
     is_media_line,
+    is_open_lead,
     is_title_link,
     parse_person,
     split_names,
@@ -66,6 +68,8 @@ def assign_roles(
             role = MEDIA
         elif item.hint:
             role = item.hint
+        elif kind_tag(item.text):
+            role = HINT_SPECIAL  # "[Regular] Deep dive": a special line that lost its emoji
         elif VENUE_TAG.match(item.text) or is_title_link(item.text):
             role = HINT_PAPER
         else:
@@ -115,12 +119,22 @@ def assign_roles(
 
 
 def read_people(item: Item, warn: Warn) -> list[ParsedPresenter]:
-    """The presenters line: the first name leads, the others support."""
+    """The presenters line: the first name leads, the others support.
+
+    "TBD" in the first place keeps the lead open: the names after it support.
+    """
     # A name may be written as a link to a homepage; the name is what counts.
     text = LINK.sub(lambda match: match.group("text"), item.text)
     people: list[ParsedPresenter] = []
     seen: set[str] = set()
-    for part in split_names(text):
+    lead_open = False
+    for index, part in enumerate(split_names(text)):
+        if is_open_lead(part):
+            if index == 0:
+                lead_open = True
+            else:
+                warn(item.line, f"{part!r} is not a name; only the first place can be open")
+            continue
         person = parse_person(part)
         if not person.name:
             continue
@@ -129,9 +143,9 @@ def read_people(item: Item, warn: Warn) -> list[ParsedPresenter]:
             warn(item.line, f"{person.name} is listed twice in one topic")
             continue
         seen.add(key)
-        person.role = ROLE_LEAD if not people else ROLE_SUPPORT
+        person.role = ROLE_LEAD if not people and not lead_open else ROLE_SUPPORT
         people.append(person)
-    if not people:
+    if not people and not lead_open:
         warn(item.line, "empty presenters line")
     return people
 

@@ -11,12 +11,7 @@ import unicodedata
 from urllib.parse import urljoin
 
 from sessions.readme.encoding import is_mojibake_or_symbol
-from sessions.readme.parsed import (
-    KIND_CANCELLED,
-    KIND_KICK_OFF,
-    KIND_REHEARSAL,
-    ParsedPresenter,
-)
+from sessions.readme.parsed import ParsedPresenter
 
 MONTHS = {
     name: number
@@ -56,9 +51,6 @@ LINK = re.compile(
 )
 VENUE_TAG = re.compile(r"^\[(?P<venue>[^\[\]]{1,40})\](?!\()\s*(?P<rest>.*)$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
-_KICK_OFF = re.compile(r"kick[\s\-]?off", re.IGNORECASE)
-_REHEARSAL = re.compile(r"rehearsal", re.IGNORECASE)
-_CANCELLED = re.compile(r"cancel", re.IGNORECASE)
 
 MEDIA_WORDS = {
     "slides": "slides_url",
@@ -164,8 +156,14 @@ _CLOSE = ")\uff09"
 _SEPARATORS = ",\uff0c\u3001;\uff1b"
 
 
+# A presenters line whose lead slot is open starts with this (supporters follow).
+OPEN_LEAD = "TBD"
+_OPEN_LEAD_WORDS = {"tbd", "tba", "?"}
+
+
 def split_names(text: str) -> list[str]:
-    """Names split at commas, semicolons or "and", outside parentheses (affiliations hold commas).
+    """Names split at commas, semicolons or "and", outside parentheses (affiliations hold commas)
+    and outside double quotes (a name that holds them is written quoted, see `quote_name`).
 
     Commas include the full-width (U+FF0C) and ideographic (U+3001) ones Chinese text uses.
     """
@@ -173,6 +171,12 @@ def split_names(text: str) -> list[str]:
     index = 0
     while index < len(text):
         char = text[index]
+        if char == '"' and depth == 0 and not "".join(current).strip():
+            end = _closing_quote(text, index)
+            if end is not None:
+                current.append(text[index : end + 1])
+                index = end + 1
+                continue
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
@@ -192,16 +196,71 @@ def split_names(text: str) -> list[str]:
         current.append(char)
         index += 1
     parts.append("".join(current))
-    return [" ".join(part.split()) for part in parts if part.strip()]
+    return [
+        part.strip() if _is_quoted(part) else " ".join(part.split())
+        for part in parts
+        if part.strip()
+    ]
+
+
+def _closing_quote(text: str, start: int) -> int | None:
+    index = start + 1
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == '"':
+            return index
+        index += 1
+    return None
+
+
+def _is_quoted(part: str) -> bool:
+    part = part.strip()
+    return part.startswith('"') and _closing_quote(part, 0) is not None
+
+
+def is_open_lead(part: str) -> bool:
+    """ "TBD" (unquoted) in a presenters line holds an open lead slot; it is nobody."""
+    return part.strip().casefold() in _OPEN_LEAD_WORDS
 
 
 def parse_person(text: str) -> ParsedPresenter:
-    """ "Mingxuan Liu (Northwestern Polytechnical University)" → name and affiliation."""
+    """ "Mingxuan Liu (Northwestern Polytechnical University)" → name and affiliation.
+
+    A quoted name is taken as written: '"Wang, Li (PKU)"' is one name, no affiliation.
+    """
+    text = text.strip()
+    if text.startswith('"'):
+        end = _closing_quote(text, 0)
+        if end is not None:
+            name = re.sub(r"\\(.)", r"\1", text[1:end])
+            rest = " ".join(text[end + 1 :].split())
+            match = re.match(rf"^[{_OPEN}](?P<affiliation>.*)[{_CLOSE}]$", rest)
+            return ParsedPresenter(name, match.group("affiliation").strip() if match else "")
     text = " ".join(text.split())
     match = re.match(rf"^(?P<name>[^{_OPEN}]+?)\s*[{_OPEN}](?P<affiliation>.*)[{_CLOSE}]$", text)
     if match:
         return ParsedPresenter(match.group("name").strip(), match.group("affiliation").strip())
     return ParsedPresenter(text)
+
+
+def quote_name(name: str) -> str:
+    """The name as the presenters line writes it: quoted when the reader would split it, take
+    part of it for an affiliation, read it as the open-lead word, or change it otherwise."""
+    parts = split_names(name)
+    if (
+        len(parts) == 1
+        and not is_open_lead(name)
+        and parse_person(parts[0]) == ParsedPresenter(name)
+    ):
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def format_person(name: str, affiliation: str) -> str:
+    written = quote_name(name)
+    return f"{written} ({affiliation})" if affiliation else written
 
 
 def is_media_line(text: str, links: list[re.Match]) -> bool:
@@ -217,14 +276,10 @@ def is_title_link(text: str) -> bool:
     return LINK.fullmatch(text.strip()) is not None
 
 
-def kind_from_text(text: str) -> str | None:
-    if _KICK_OFF.search(text):
-        return KIND_KICK_OFF
-    if _REHEARSAL.search(text):
-        return KIND_REHEARSAL
-    if _CANCELLED.search(text):
-        return KIND_CANCELLED
-    return None
+def normalize_block(text: str) -> str:
+    """Markdown as the reader returns a section: LF line ends, no trailing blanks or blank
+    lines at either end."""
+    return trim_block(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 def trim_block(lines: list[str]) -> str:

@@ -7,14 +7,10 @@ year only where the year rule (years.py) would place them elsewhere.
 from __future__ import annotations
 
 from sessions.numbering import roman
+from sessions.readme.kinds import special_line
 from sessions.readme.parsed import (
-    KIND_CANCELLED,
-    KIND_KICK_OFF,
-    KIND_REGULAR,
-    KIND_REHEARSAL,
-    KIND_SPECIAL,
+    ROLE_LEAD,
     ParsedSchedule,
-    ParsedSession,
     ParsedTalk,
 )
 from sessions.readme.syntax import (
@@ -24,8 +20,10 @@ from sessions.readme.syntax import (
     MARK_SPECIAL,
     MARK_SUMMARY,
     MARK_VIDEO,
+    OPEN_LEAD,
     escape_link_text,
     escape_plain,
+    format_person,
     link_target,
 )
 from sessions.readme.years import years_to_write
@@ -49,11 +47,11 @@ def format_schedule(schedule: ParsedSchedule) -> str:
         # One talk in position I is written bare, as the group does; an empty one needs its
         # heading, or it would read back as a session without talks.
         bare = len(talks) == 1 and talks[0].position == 1 and bool(_talk_lines(talks[0]))
-        special = _special_line(session, talks)
+        special = special_line(session.kind, session.title, talks)
         if bare:
             out.append("")
-        if special:
-            out.append(f"- {MARK_SPECIAL} {escape_plain(special)}")
+        if special is not None:
+            out.append(f"- {MARK_SPECIAL} {special}")
         for index, talk in enumerate(talks):
             if not bare:
                 if index:
@@ -62,23 +60,6 @@ def format_schedule(schedule: ParsedSchedule) -> str:
             out += _talk_lines(talk)
         out += ["<br><br>", ""]
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _special_line(session: ParsedSession, talks: list[ParsedTalk]) -> str:
-    if session.kind == KIND_REGULAR and not session.title:
-        return ""
-    title = session.title or dict(
-        [
-            (KIND_KICK_OFF, "Kick-off"),
-            (KIND_REHEARSAL, "Rehearsal"),
-            (KIND_CANCELLED, "Cancelled"),
-            (KIND_SPECIAL, "Special session"),
-        ]
-    ).get(session.kind, "")
-    # "💡 Kick-off meeting" already says it: the reader takes the title from the talk.
-    if any(talk.title == title and not talk.names_paper for talk in talks):
-        return ""
-    return title
 
 
 def _talk_lines(talk: ParsedTalk) -> list[str]:
@@ -91,11 +72,10 @@ def _talk_lines(talk: ParsedTalk) -> list[str]:
             lines.append(f"- {MARK_PAPER} {venue}[{escape_link_text(title)}]({target})")
         else:
             lines.append(f"- {MARK_PAPER} {venue}{escape_plain(title)}")
-    if talk.presenters is not None and talk.presenters:
-        names = [
-            f"{person.name} ({person.affiliation})" if person.affiliation else person.name
-            for person in talk.presenters
-        ]
+    if talk.presenters:
+        names = [format_person(person.name, person.affiliation) for person in talk.presenters]
+        if all(person.role != ROLE_LEAD for person in talk.presenters):
+            names.insert(0, OPEN_LEAD)
         lines.append(f"- {MARK_PEOPLE} {', '.join(names)}")
     media = []
     for mark, word, url in (

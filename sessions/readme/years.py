@@ -87,3 +87,17 @@ def years_to_write(term_name: str, dates: Sequence[datetime.date]) -> list[bool]
     if oldest_first or years != [date.year for date in dates]:
         return [True] * len(dates)
     return explicit
+
+
+# A term's sessions lie within this many years of the term's year (or, for a term named
+# without one, of its sessions' middle year): "January 20, 9999" is a typo, and would break
+# every calendar that shows the term.
+MAX_YEARS_FROM_TERM = 1
+
+
+def far_years(start_year: int | None, years: Sequence[int]) -> list[int]:
+    """Indices of the years too far from the term's to be one of its sessions."""
+    if not years:
+        return []
+    reference = start_year if start_year is not None else sorted(years)[len(years) // 2]
+    return [i for i, year in enumerate(years) if abs(year - reference) > MAX_YEARS_FROM_TERM]
