@@ -60,7 +60,7 @@ from sessions.readme.syntax import (
     trim_block,
     unescape,
 )
-from sessions.readme.years import MAX_YEARS_FROM_TERM, far_years, place_years, term_year
+from sessions.readme.years import far_years, place_years, term_year
 
 
 @dataclass
@@ -286,13 +286,10 @@ class _Reader:
                 self.sessions[0].line,
                 "sessions are listed oldest first (the README lists newest first)",
             )
-        for index in far_years(start, years):
+        for index, why in far_years(years).items():
             raw = self.sessions[index]
-            near = f"the term's year {start}" if start else "the term's other sessions"
             raise ScheduleFormatError(
-                raw.line,
-                f"'### {raw.heading}' falls in {years[index]}, more than "
-                f"{MAX_YEARS_FROM_TERM} year from {near}; is the year a typo?",
+                raw.line, f"'### {raw.heading}' falls in {years[index]}, {why}; is the year a typo?"
             )
         dates = []
         for raw, year in zip(self.sessions, years, strict=True):

@@ -89,15 +89,23 @@ def years_to_write(term_name: str, dates: Sequence[datetime.date]) -> list[bool]
     return explicit
 
 
-# A term's sessions lie within this many years of the term's year (or, for a term named
-# without one, of its sessions' middle year): "January 20, 9999" is a typo, and would break
-# every calendar that shows the term.
-MAX_YEARS_FROM_TERM = 1
+# A term's sessions lie within this many years of the term's other sessions (their middle
+# year), and in the years a term's name can carry (19xx, 20xx, see syntax.YEAR):
+# "January 20, 9999" is a typo, and would break every calendar that shows the term. The
+# term's name is no anchor: a term's dates may be moved by whole weeks (the demo, tests).
+MAX_YEARS_APART = 1
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 
-def far_years(start_year: int | None, years: Sequence[int]) -> list[int]:
-    """Indices of the years too far from the term's to be one of its sessions."""
+def far_years(years: Sequence[int]) -> dict[int, str]:
+    """The indices of years that cannot be one of this term's sessions, with the reason."""
     if not years:
-        return []
-    reference = start_year if start_year is not None else sorted(years)[len(years) // 2]
-    return [i for i, year in enumerate(years) if abs(year - reference) > MAX_YEARS_FROM_TERM]
+        return {}
+    middle = sorted(years)[len(years) // 2]
+    far = {}
+    for index, year in enumerate(years):
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            far[index] = f"outside {FIRST_YEAR}-{LAST_YEAR}"
+        elif abs(year - middle) > MAX_YEARS_APART:
+            far[index] = f"more than {MAX_YEARS_APART} year from the term's other sessions"
+    return far

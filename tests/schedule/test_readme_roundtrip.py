@@ -213,10 +213,14 @@ def test_import_never_confirms_a_pending_sign_up(media_root):
 
 
 @pytest.mark.parametrize(
-    ("heading", "line"), [("### January 20, 9999", 4), ("### 0001-01-01", 4), ("### 2031-05-05", 4)]
+    ("heading", "line"),
+    [("### January 20, 9999", 4), ("### 0001-01-01", 4), ("### 2031-01-20", 4)],
 )
 def test_dates_far_from_the_term_are_refused_with_the_line(heading, line):
-    text = f"# 2025 Fall\n\n## Schedule\n{heading}\n- 💡 A talk\n### December 2\n- 💡 B\n"
+    text = (
+        f"# 2025 Fall\n\n## Schedule\n{heading}\n- 💡 A talk\n"
+        "### 2025-12-09\n- 💡 B\n### December 2\n- 💡 C\n"
+    )
     with pytest.raises(ScheduleFormatError) as error:
         import_schedule(text)
     assert error.value.line == line
