@@ -1,4 +1,6 @@
-"""Read-only JSON: /api/papers.json, the catalogue with the list page's filters, paginated."""
+"""Read-only JSON: /api/papers.json, the catalogue with the list page's filters, paginated.
+
+With `q` the results are ranked by relevance (best first), papers only; without, list order."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from papers import presented, selectors
 from papers.models import Paper
+from papers.search.text import QueryError
 from papers.venues import PREPRINT_VENUE
 
 PAGE_SIZE = 50
@@ -73,14 +76,21 @@ def paper_list(request: HttpRequest) -> JsonResponse:
         size = min(_int_param(request, "page_size", PAGE_SIZE), MAX_PAGE_SIZE)
     except BadRequest as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    papers = selectors.search_papers(
-        q=request.GET.get("q", ""), venue=request.GET.get("venue", ""), year=year, topic=topic
-    )
     flag = request.GET.get("presented", "").strip().lower()
     if flag not in ("", "yes", "no"):
         return JsonResponse({"error": f"presented must be yes or no, got {flag!r}"}, status=400)
-    papers = presented.filter_presented(papers, {"yes": True, "no": False}.get(flag))
-    paginator = Paginator(selectors.with_details(papers), size)
+    try:
+        listing = selectors.catalogue(
+            request.GET.get("q", ""),
+            venue=request.GET.get("venue", ""),
+            year=year,
+            topic=topic,
+            presented={"yes": True, "no": False}.get(flag),
+            papers_only=True,
+        )
+    except QueryError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    paginator = Paginator(listing, size)
     if number > paginator.num_pages:
         return JsonResponse(
             {"error": f"page {number} does not exist; there are {paginator.num_pages}"},
@@ -94,7 +104,8 @@ def paper_list(request: HttpRequest) -> JsonResponse:
             request, page.previous_page_number() if page.has_previous() else None
         ),
         "results": [
-            paper_json(request, paper) for paper in presented.attach_showings(page.object_list)
+            paper_json(request, paper)
+            for paper in presented.attach_showings(hit.paper for hit in page.object_list)
         ],
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

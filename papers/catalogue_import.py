@@ -39,6 +39,7 @@ from papers.models import (
     Topic,
     Venue,
 )
+from papers.search.catalogue_version import catalogue_changed
 from papers.venues import proceedings_for, venue_for_label
 
 # Keeps every statement well under SQLite's limit on bound parameters.
@@ -279,6 +280,7 @@ def _import(conference: ConferenceList, summary: ImportSummary, issues: list[Iss
     now = timezone.now()
     for chunk in _chunks(sorted(touched)):
         Paper.objects.filter(pk__in=chunk).update(updated_at=now)
+    catalogue_changed()  # bulk writes send no signals: the cached filter choices must go
     listed = {entry.pk for entry in entries}
     summary.papers_created = len(created)
     summary.papers_updated = len(touched)

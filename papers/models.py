@@ -311,3 +311,7 @@ class Acronym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.short}: {self.expansion}"
+
+
+# The search index lives in its own module; importing it here registers it with the app.
+from papers.search.models import SearchDocument  # noqa: E402, F401

@@ -14,7 +14,12 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from papers.catalogue_import import outline
 from papers.identifiers import normalize_title
 from papers.models import Paper, PaperLink, Proceedings, Topic
+from papers.search import catalogue_version
+from papers.search.selectors import Filters, Hit, Listing
+from papers.search.text import Query, parse_query
 from papers.venues import PREPRINT_VENUE, is_preprint
+
+__all__ = ["Hit", "Listing", "Query", "catalogue", "parse_query"]
 
 
 def search_papers(
@@ -66,6 +71,41 @@ def search_papers(
     )
 
 
+def catalogue(
+    query: Query | str = "",
+    venue: str = "",
+    year: int | None = None,
+    topic: Topic | int | None = None,
+    presented: bool | None = None,
+    papers_only: bool = False,
+) -> Listing:
+    """The catalogue page's results: ranked by relevance with a query (papers and talks whose
+    slides matched; `papers_only` leaves the talks out), else in list order (`search_papers`'
+    order). `venue` any case; an unknown venue matches nothing. Raises text.QueryError for a
+    query that cannot be searched (a NUL byte)."""
+    if isinstance(query, str):
+        query = parse_query(query)
+    venue = (venue or "").strip()
+    if venue:
+        known = {name.lower(): name for name in filter_choices().venues}
+        venue = known.get(venue.lower(), venue)
+    filters = Filters(
+        venue=venue,
+        year=year,
+        topic_ids=topic_ids(topic) if topic is not None else (),
+        presented=presented,
+    )
+    return Listing(query, filters, papers_only=papers_only)
+
+
+def topic_ids(topic: Topic | int) -> tuple[int, ...]:
+    """A topic and its subtopics, cached with the catalogue (the taxonomy changes rarely)."""
+    topic_id = topic.pk if isinstance(topic, Topic) else int(topic)
+    return catalogue_version.cached(
+        f"topic-ids:{topic_id}", lambda: tuple(topic_and_descendants(topic_id))
+    )
+
+
 def topic_and_descendants(topic_id: int) -> list[int]:
     """The topic's id and those of every topic below it (one query over the taxonomy)."""
     children: dict[int | None, list[int]] = {}
@@ -102,7 +142,12 @@ class FilterChoices:
 
 
 def filter_choices() -> FilterChoices:
-    """What the catalogue's filters offer: three queries, whatever the catalogue holds."""
+    """What the catalogue's filters offer, cached until the catalogue changes (three queries,
+    whatever the catalogue holds, when it is not in the cache)."""
+    return catalogue_version.cached("filter-choices", _filter_choices)
+
+
+def _filter_choices() -> FilterChoices:
     proceedings = list(
         Proceedings.objects.select_related("venue")
         .annotate(paper_count=Count("papers"))

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from papers import api, views, views_arxiv, views_import
+from papers import api, views, views_arxiv, views_citations, views_import
 
 app_name = "papers"
 
 urlpatterns = [
     path("papers/", views.paper_list, name="list"),
     path("papers/<int:pk>/", views.paper_detail, name="detail"),
+    # Citations: a paper, or whatever a catalogue query string selects.
+    path("papers/<int:pk>.bib", views_citations.paper_bib, name="paper_bib"),
+    path("papers/<int:pk>.csl.json", views_citations.paper_csl, name="paper_csl"),
+    path("papers/export.bib", views_citations.export_bib, name="export_bib"),
+    path("papers/export.csl.json", views_citations.export_csl, name="export_csl"),
     path("papers/<str:venue>/<int:year>/", views.proceedings_detail, name="proceedings"),
     path("api/papers.json", api.paper_list, name="api-list"),
     # arXiv: add a paper by id or link, its fetch status (polled), an organiser's re-fetch.

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -16,6 +16,7 @@ from django_htmx.http import push_url
 
 from papers import presented, selectors
 from papers.models import Topic
+from papers.search.text import MAX_QUERY_WORDS, QueryError, parse_query
 from readinggroup.roles import is_organiser
 from readinggroup.safe_urls import external_url
 
@@ -26,7 +27,8 @@ FILTERS = ("q", "venue", "year", "topic", "presented", "page")
 class PaperFilterForm(forms.Form):
     """The catalogue's search box and filters; an invalid value is reported and ignored."""
 
-    q = forms.CharField(required=False, max_length=200, strip=True)
+    # No max_length: parse_query cuts a long query to its limits and the page says so.
+    q = forms.CharField(required=False, strip=True)
     venue = forms.CharField(required=False, max_length=50)
     year = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     topic = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
@@ -63,22 +65,41 @@ def _wants_fragment(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-@require_safe
-def paper_list(request: HttpRequest) -> HttpResponse:
+def catalogue_from_request(
+    request: HttpRequest, papers_only: bool = False
+) -> tuple[PaperFilterForm, selectors.Listing]:
+    """The filter form and the listing it asks for; the catalogue page and its BibTeX export
+    read the same query string this way. Raises QueryError for a query with a NUL byte."""
     choices = selectors.filter_choices()
     form = PaperFilterForm(request.GET, choices)
     form.is_valid()
     filters = form.cleaned_data
-    papers = selectors.search_papers(
-        q=filters.get("q", ""),
+    # A NUL byte fails the field; the raw text then reaches parse_query, which refuses it.
+    raw_q = filters.get("q") if "q" in filters else request.GET.get("q", "")
+    listing = selectors.catalogue(
+        query=parse_query(raw_q),
         venue=filters.get("venue", ""),
         year=filters.get("year"),
         topic=filters.get("topic"),
+        presented=filters.get("presented"),
+        papers_only=papers_only,
     )
-    papers = presented.filter_presented(papers, filters.get("presented"))
-    page = Paginator(selectors.with_details(papers), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = presented.attach_showings(page.object_list)
+    return form, listing
+
+
+@require_safe
+def paper_list(request: HttpRequest) -> HttpResponse:
+    try:
+        form, listing = catalogue_from_request(request)
+    except QueryError as exc:
+        return HttpResponseBadRequest(str(exc))
+    filters = form.cleaned_data
+    choices = form.choices
+    page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
+    presented.attach_showings(hit.paper for hit in page.object_list if hit.paper is not None)
     context = {
+        "query": listing.query,
+        "max_words": MAX_QUERY_WORDS,
         "nav": "papers",
         "form": form,
         "choices": choices,

@@ -9,6 +9,8 @@ class ScheduleConfig(AppConfig):
 
     def ready(self) -> None:
         # Public pages are cached on the schedule's version; every save and delete moves it.
-        from sessions import signals
+        from sessions import search, signals
 
         signals.connect()
+        # Talks with slides text are documents of the catalogue's search index.
+        search.connect()

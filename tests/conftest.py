@@ -66,6 +66,15 @@ def broker_in_memory():
     app.conf.broker_url = previous
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Each test rolls its database back, which no cache version sees: cached catalogue
+    # choices and counts (keyed on the catalogue's version) must not leak into the next test.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

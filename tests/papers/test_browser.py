@@ -116,3 +116,30 @@ def test_organiser_imports_a_conference_list_from_the_browser(
     expect(page.locator(".messages")).to_contain_text("NSDI 2025: proceedings created")
     expect(page.locator(".listed-paper")).to_have_count(6)
     screenshot(page, "papers-import-done")
+
+
+def test_search_shows_where_it_matched(page, catalogue, screenshot):
+    from playwright.sync_api import expect
+
+    from tests import factories
+
+    talk = factories.TalkFactory(
+        paper=None, title="Free topic: inference engines", slides_text="Slide 3: inferlets again"
+    )
+    page.goto("/papers/")
+    page.locator("#id_q").press_sequentially("inferlets", delay=30)
+    expect(page.locator(".paper-card")).to_have_count(2)
+    # The paper whose notes say it, and the talk whose slides say it.
+    first = page.locator(".paper-card", has_text="Pie:")
+    second = page.locator(".paper-card", has_text="Free topic")
+    expect(first.locator(".search-snippet")).to_contain_text("In the notes:")
+    expect(first.locator(".search-snippet mark")).to_have_text("inferlets")
+    expect(second.locator("h2")).to_have_text("Free topic: inference engines")
+    expect(second).to_contain_text("Topic I")
+    expect(second.locator(".search-snippet mark")).to_have_text("inferlets")
+    expect(page.locator(".result-count")).to_contain_text("2 results, best match first")
+    screenshot(page, "papers-search-snippet")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "papers-search-snippet-390")
+    second.locator("h2 a").click()
+    expect(page).to_have_url(re.compile(re.escape(talk.session.get_absolute_url()) + "$"))

@@ -1,0 +1,257 @@
+"""Reading the search index: ranked search and the catalogue's list order, one shape for both.
+
+`catalogue()` returns a `Listing`, a sequence the Paginator can count and slice. Its items are
+`Hit`s: a paper (with its topics and links prefetched) or a talk whose slides matched. With a
+query, the database ranks (SQLite: FTS5 bm25; PostgreSQL: ts_rank over the weighted tsvector);
+without one, pages are read in list order off the index's sort columns. A page costs the same
+queries at any catalogue size: the count (cached without a query), the page's documents, and
+its papers with their topics and links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from papers.models import Paper
+from papers.presented import presented_q
+from papers.search import catalogue_version
+from papers.search.models import SearchDocument
+from papers.search.text import Query, fts5_expression, snippet, tsquery_expression
+
+LIST_ORDER = ("-sort_year", "sort_venue", "sort_position", "title", "paper_id")
+
+# Where a paper matched, in the order a reader cares about; the first with a match is shown.
+PAPER_FIELDS = [
+    ("title", _("title")),
+    ("system_name", _("system name")),
+    ("authors", _("authors")),
+    ("affiliations", _("affiliations")),
+    ("abstract", _("abstract")),
+    ("notes", _("notes")),
+]
+
+
+@dataclass
+class Hit:
+    kind: str  # SearchDocument.Kind
+    paper: Paper | None
+    # A slides hit: the talk's title, its session's address and "Topic I · date · term".
+    title: str = ""
+    url: str = ""
+    label: str = ""
+    where: str = ""  # the field that matched, for the reader ("notes", "slides")
+    snippet: SafeString | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The catalogue's filters, already checked: `venue` is a venue's exact name (or "arXiv"),
+    `topic_ids` a topic with its subtopics."""
+
+    venue: str = ""
+    year: int | None = None
+    topic_ids: tuple[int, ...] = ()
+    presented: bool | None = None  # presented before today (papers/presented.py), or not
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.venue or self.year is not None or self.topic_ids or self.presented is not None
+        )
+
+    def documents(self, documents: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
+        if self.venue:
+            documents = documents.filter(sort_venue=self.venue)
+        if self.year is not None:
+            documents = documents.filter(sort_year=self.year)
+        if self.topic_ids:
+            through = Paper.topics.through.objects.filter(topic_id__in=self.topic_ids)
+            documents = documents.filter(paper_id__in=through.values("paper_id"))
+        if self.presented is not None:
+            shown = Paper.objects.filter(presented_q()).values("pk")
+            if self.presented:
+                documents = documents.filter(paper_id__in=shown)
+            else:
+                documents = documents.exclude(paper_id__in=shown)
+        return documents
+
+    def key(self) -> str:
+        # "Presented" moves with the schedule and the date: such counts are not cached.
+        return f"{self.venue}|{self.year}|{','.join(map(str, self.topic_ids))}"
+
+    @property
+    def cacheable(self) -> bool:
+        return self.presented is None
+
+
+def _papers_by_id(ids: list[int]) -> dict[int, Paper]:
+    if not ids:
+        return {}
+    # Imported here: papers.selectors imports this module for `catalogue()`.
+    from papers.selectors import with_details
+
+    papers = with_details(Paper.objects.select_related("proceedings__venue")).filter(pk__in=ids)
+    return {paper.pk: paper for paper in papers}
+
+
+class Listing(Sequence):
+    """The catalogue in list order (no query) or by relevance (a query), filtered."""
+
+    def __init__(self, query: Query, filters: Filters, papers_only: bool = False) -> None:
+        self.query = query
+        self.filters = filters
+        self.papers_only = papers_only or bool(filters)
+        self._count: int | None = None
+
+    def _documents(self) -> QuerySet[SearchDocument]:
+        documents = SearchDocument.objects.all()
+        if self.papers_only:
+            documents = documents.filter(kind=SearchDocument.Kind.PAPER)
+        return self.filters.documents(documents)
+
+    def count(self) -> int:
+        if self._count is None:
+            if not self.query:
+                # The list's counts change only with the catalogue: cache them on its version.
+                documents = self._documents().filter(kind=SearchDocument.Kind.PAPER)
+                if self.filters.cacheable:
+                    self._count = catalogue_version.cached(
+                        f"count:{self.filters.key()}", documents.count
+                    )
+                else:
+                    self._count = documents.count()
+            elif connection.vendor == "postgresql":
+                self._count = self._postgres_matches().count()
+            else:
+                self._count = self._sqlite_count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            stop = self.count()
+        if stop <= start:
+            return []
+        if not self.query:
+            return self._list_page(start, stop)
+        if connection.vendor == "postgresql":
+            rows = list(
+                self._postgres_matches()
+                .annotate(rank=SearchRank(F("vector"), self._tsquery()))
+                .order_by("-rank", "id")
+                .values_list("kind", "paper_id", "title", "slides", "label", "url")[start:stop]
+            )
+        else:
+            rows = self._sqlite_page(start, stop)
+        return self._hits(rows)
+
+    # --- No query: list order, straight off an index --------------------------------------
+
+    def _list_page(self, start: int, stop: int) -> list[Hit]:
+        ids = list(
+            self._documents()
+            .filter(kind=SearchDocument.Kind.PAPER)
+            .order_by(*LIST_ORDER)
+            .values_list("paper_id", flat=True)[start:stop]
+        )
+        papers = _papers_by_id(ids)
+        return [Hit(kind="paper", paper=papers[pk]) for pk in ids if pk in papers]
+
+    # --- PostgreSQL -----------------------------------------------------------------------
+
+    def _tsquery(self) -> SearchQuery:
+        # "raw": the expression is built from letter-and-digit tokens only (text.py), with the
+        # prefix match on the last word that websearch syntax cannot say.
+        return SearchQuery(tsquery_expression(self.query), search_type="raw", config="simple")
+
+    def _postgres_matches(self) -> QuerySet[SearchDocument]:
+        return self._documents().filter(vector=self._tsquery())
+
+    # --- SQLite ---------------------------------------------------------------------------
+
+    def _sqlite_where(self) -> tuple[str, list]:
+        """The FTS table's WHERE: the match, and the documents the filters allow by rowid
+        (the FTS table ranks on its own; only the page's rows are joined to their text)."""
+        where, params = ["papers_search_fts MATCH %s"], [fts5_expression(self.query)]
+        if self.filters:
+            # The filters as the ORM writes them, as a subquery of document ids.
+            sql, filter_params = (
+                self._documents().filter(kind=SearchDocument.Kind.PAPER).values("id")
+            ).query.sql_with_params()
+            where.append(f"papers_search_fts.rowid IN ({sql})")
+            params += filter_params
+        elif self.papers_only:
+            # Talks are few: leaving them out is cheaper than listing every paper.
+            where.append(
+                "papers_search_fts.rowid NOT IN "
+                "(SELECT id FROM papers_searchdocument WHERE kind = 'slides')"
+            )
+        return " AND ".join(where), params
+
+    def _sqlite_count(self) -> int:
+        where, params = self._sqlite_where()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM papers_search_fts WHERE {where}", params)
+            return cursor.fetchone()[0]
+
+    def _sqlite_page(self, start: int, stop: int) -> list[tuple]:
+        where, params = self._sqlite_where()
+        sql = (
+            "SELECT d.kind, d.paper_id, d.title, d.slides, d.label, d.url FROM ("
+            f"SELECT rowid AS id, rank FROM papers_search_fts WHERE {where}"
+            " ORDER BY rank LIMIT %s OFFSET %s"
+            ") AS ranked JOIN papers_searchdocument d ON d.id = ranked.id"
+            " ORDER BY ranked.rank, d.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, stop - start, start])
+            return cursor.fetchall()
+
+    # --- Both -----------------------------------------------------------------------------
+
+    def _hits(self, rows: list[tuple]) -> list[Hit]:
+        papers = _papers_by_id([paper_id for _, paper_id, *_ in rows if paper_id])
+        hits = []
+        for kind, paper_id, title, slides, label, url in rows:
+            paper = papers.get(paper_id) if paper_id else None
+            if kind == SearchDocument.Kind.PAPER:
+                if paper is not None:
+                    hits.append(self._paper_hit(paper))
+                continue
+            hits.append(
+                Hit(
+                    kind=kind,
+                    paper=paper,
+                    title=title,
+                    url=url,
+                    label=label,
+                    where=str(_("slides")),
+                    snippet=snippet(slides, self.query) or snippet(title, self.query),
+                )
+            )
+        return hits
+
+    def _paper_hit(self, paper: Paper) -> Hit:
+        for name, label in PAPER_FIELDS:
+            value = getattr(paper, name)
+            text = ", ".join(value) if isinstance(value, list) else value
+            found = snippet(text, self.query)
+            if found is not None:
+                if name == "title":
+                    continue  # the title is on the card already; say where else it matched
+                return Hit(kind="paper", paper=paper, where=str(label), snippet=found)
+        return Hit(kind="paper", paper=paper)

@@ -1,0 +1,219 @@
+"""Full-text search: ranking, slides, accents and case, Chinese, limits, the index's triggers.
+
+These run on whichever database the suite runs on (SQLite by default, PostgreSQL in CI), so
+both backends answer the same assertions; test_backend_is_the_databases_own checks which one
+answered.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+
+from papers.models import Paper, Venue
+from papers.search.models import SearchDocument
+from papers.search.text import MAX_QUERY_WORDS, QueryError, parse_query, snippet
+from papers.selectors import catalogue
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/papers/"
+API = "/api/papers.json"
+
+
+def found(q: str, **filters) -> list[str]:
+    return [
+        hit.paper.title if hit.kind == "paper" else hit.title for hit in catalogue(q, **filters)
+    ]
+
+
+def test_a_title_match_ranks_before_a_notes_match(client):
+    # The notes paper is created first, so only the rank can put the title paper ahead.
+    factories.PaperFactory(title="A study of queues", notes="Mentions tempura once.")
+    factories.PaperFactory(title="Tempura: a fast system")
+    assert found("tempura") == ["Tempura: a fast system", "A study of queues"]
+    html = client.get(LIST, {"q": "tempura"}).content.decode()
+    assert html.index("Tempura: a fast system") < html.index("A study of queues")
+    # The notes hit says where it matched, with the word marked.
+    assert "In the notes:" in html and "<mark>tempura</mark>" in html
+
+
+def test_every_field_is_searched():
+    factories.PaperFactory(
+        title="Plain",
+        authors=["Grace Hopper"],
+        affiliations="Quuxlab",
+        system_name="Zorblax",
+        abstract="We flurbify caches.",
+        notes="Read with **frobnitz**.",
+    )
+    for word in ("hopper", "quuxlab", "zorblax", "flurbify", "frobnitz"):
+        assert found(word) == ["Plain"], word
+
+
+def test_accents_and_case_are_ignored():
+    factories.PaperFactory(title="Über-fast Caches", authors=["Jörg Müller", "Zoë Ångström"])
+    for query in ("uber", "ÜBER", "müller", "MULLER", "jorg", "angstrom", "zoe"):
+        assert found(query) == ["Über-fast Caches"], query
+
+
+def test_chinese_text_is_found_at_any_position():
+    factories.PaperFactory(title="分布式系统的内存管理", notes="")
+    factories.PaperFactory(title="Unrelated", notes="关于调度器的笔记")
+    assert found("系统") == ["分布式系统的内存管理"]
+    assert found("内存管理") == ["分布式系统的内存管理"]
+    assert found("调度") == ["Unrelated"]
+    assert found("系统 内存") == ["分布式系统的内存管理"]
+    assert found("统的内x") == []
+
+
+def test_every_word_must_match_and_the_last_is_a_prefix():
+    factories.PaperFactory(title="Elastic serving of models")
+    factories.PaperFactory(title="Elastic training")
+    assert found("elastic serv") == ["Elastic serving of models"]
+    assert sorted(found("elastic")) == ["Elastic serving of models", "Elastic training"]
+    # Only the last word is a prefix.
+    assert found("elast serving") == []
+
+
+def test_a_slides_only_word_finds_its_talk_named_with_its_session(client):
+    paper = factories.PaperFactory(title="Cache systems")
+    session = factories.SessionFactory(term__name="2025 Fall")
+    talk = factories.TalkFactory(session=session, paper=paper, position=2)
+    talk.slides_text = "Backup slide: the quokka benchmark\nmore text"
+    talk.save()
+    [hit] = list(catalogue("quokka"))
+    assert hit.kind == "slides" and hit.paper == paper
+    assert hit.title == "Cache systems"
+    assert hit.url == session.get_absolute_url()
+    assert "Topic II" in hit.label and "2025 Fall" in hit.label
+    assert str(session.date.year) in hit.label
+    html = client.get(LIST, {"q": "quokka"}).content.decode()
+    assert f'href="{session.get_absolute_url()}"' in html
+    assert "<mark>quokka</mark>" in html and "Topic II" in html
+    # Papers-only callers (the API, citations) leave talks out.
+    assert client.get(API, {"q": "quokka"}).json()["count"] == 0
+    # Removing the slides text removes the document; deleting the talk too.
+    talk.slides_text = ""
+    talk.save(update_fields=["slides_text", "updated_at"])
+    assert found("quokka") == []
+    talk.slides_text = "quokka again"
+    talk.save()
+    talk.delete()
+    assert found("quokka") == []
+
+
+def test_a_slides_label_follows_its_session():
+    talk = factories.TalkFactory(slides_text="wombat slides")
+    session = talk.session
+    session.date = session.date.replace(year=2027)
+    session.save()
+    [hit] = list(catalogue("wombat"))
+    assert "2027" in hit.label and hit.url == session.get_absolute_url()
+
+
+def test_the_index_follows_bulk_writes_and_deletes():
+    proceedings = factories.ProceedingsFactory()
+    Paper.objects.bulk_create(
+        [Paper(title=f"Bulky {n}", proceedings=proceedings) for n in range(3)]
+    )
+    assert len(found("bulky")) == 3
+    Paper.objects.filter(title="Bulky 1").update(notes="now with pangolins")
+    assert found("pangolins") == ["Bulky 1"]
+    Paper.objects.filter(title="Bulky 2").delete()
+    assert sorted(found("bulky")) == ["Bulky 0", "Bulky 1"]
+    assert SearchDocument.objects.filter(kind="paper").count() == 2
+
+
+def test_list_order_follows_a_venue_rename_and_a_year_change(client):
+    old = factories.PaperFactory(
+        title="Old one", proceedings__venue__name="AAA", proceedings__year=2020
+    )
+    factories.PaperFactory(title="New one", proceedings__venue__name="BBB", proceedings__year=2024)
+    assert found("") == ["New one", "Old one"]
+    proceedings = old.proceedings
+    proceedings.year = 2026
+    proceedings.save()
+    assert found("") == ["Old one", "New one"]
+    Venue.objects.filter(name="AAA").update(name="ZZZ")
+    assert found("", venue="zzz") == ["Old one"]
+
+
+def test_query_limits_and_nul_bytes(client):
+    query = parse_query(" ".join(f"w{n}" for n in range(20)))
+    assert len(query.words) == MAX_QUERY_WORDS and query.truncated
+    assert parse_query("x" * 500).truncated
+    with pytest.raises(QueryError):
+        parse_query("a\x00b")
+    assert client.get(LIST, {"q": "a\x00b"}).status_code == 400
+    assert client.get(API, {"q": "a\x00b"}).status_code == 400
+    assert client.get("/papers/export.bib", {"q": "a\x00b"}).status_code == 400
+    html = client.get(LIST, {"q": " ".join(["cache"] * 13)}).content.decode()
+    assert "Only the first 12 words" in html
+    # Punctuation and FTS syntax are plain text, never operators.
+    for crafted in ('"', "a OR b", "NEAR(a b)", "*", "a:*", "(", "-x", "'; DROP", "title:x"):
+        assert client.get(LIST, {"q": crafted}).status_code == 200, crafted
+
+
+def test_snippets_escape_the_text():
+    query = parse_query("evil")
+    excerpt = snippet('<script>alert("evil")</script> & more', query)
+    assert "<script>" not in excerpt
+    assert "&lt;script&gt;" in excerpt and "<mark>evil</mark>" in excerpt
+
+
+def test_snippet_cuts_long_text_around_the_match():
+    text = "filler " * 100 + "the needle is here " + "tail " * 100
+    excerpt = snippet(text, parse_query("needle"))
+    assert excerpt.startswith("…") and excerpt.endswith("…")
+    assert "<mark>needle</mark>" in excerpt and len(re.sub("<[^>]+>", "", excerpt)) < 200
+
+
+def test_backend_is_the_databases_own():
+    factories.PaperFactory(title="Backend check")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM papers_search_fts")
+            assert cursor.fetchone()[0] == 1
+        else:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes"
+                " WHERE indexname = 'papers_searchdocument_vector_gin'"
+            )
+            assert "gin" in cursor.fetchone()[0].lower()
+    assert found("backend") == ["Backend check"]
+
+
+@pytest.mark.services
+def test_postgres_uses_the_weighted_tsvector(postgres):
+    factories.PaperFactory(title="Vector title", notes="vector in the notes too")
+    document = SearchDocument.objects.get(kind="paper")
+    assert "'vector':1A" in document.vector.replace(",", " ") or "1A" in document.vector
+    assert found("vector") == ["Vector title"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM papers_searchdocument "
+            "WHERE vector @@ to_tsquery('simple', 'vector')"
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "papers_searchdocument_vector_gin" in plan
+
+
+def test_filter_choices_are_cached_until_the_catalogue_changes(client, django_assert_num_queries):
+    from papers.selectors import filter_choices
+    from tests.papers.lists import import_generated
+
+    factories.PaperFactory(proceedings__venue__name="SOSP")
+    assert filter_choices().venues == ["SOSP"]
+    with django_assert_num_queries(0):
+        filter_choices()
+    factories.ProceedingsFactory(venue__name="OSDI", year=2024)  # a save moves the version
+    assert filter_choices().venues == ["OSDI", "SOSP"]
+    import_generated(3, venue="NSDI", year=2023)  # bulk writes: the importer moves it
+    assert filter_choices().venues == ["NSDI", "OSDI", "SOSP"]
+    assert "3 papers" in client.get(LIST, {"venue": "nsdi"}).content.decode()
