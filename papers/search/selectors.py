@@ -90,13 +90,27 @@ class Filters:
         return self.presented is None
 
 
+def _hidden_papers() -> QuerySet[Paper]:
+    """Ids of the papers Paper.objects.public() leaves out (the same condition, kept small)."""
+    return (
+        Paper.objects.exclude(
+            pk__in=Paper.objects.public()
+            .filter(fetch_status=Paper.FetchStatus.MISSING)
+            .values("pk")
+        )
+        .filter(fetch_status=Paper.FetchStatus.MISSING)
+        .values("pk")
+    )
+
+
 def _papers_by_id(ids: list[int]) -> dict[int, Paper]:
     if not ids:
         return {}
     # Imported here: papers.selectors imports this module for `catalogue()`.
     from papers.selectors import with_details
 
-    papers = with_details(Paper.objects.select_related("proceedings__venue")).filter(pk__in=ids)
+    papers = with_details(Paper.objects.public().select_related("proceedings__venue"))
+    papers = papers.filter(pk__in=ids)
     return {paper.pk: paper for paper in papers}
 
 
@@ -110,7 +124,8 @@ class Listing(Sequence):
         self._count: int | None = None
 
     def _documents(self) -> QuerySet[SearchDocument]:
-        documents = SearchDocument.objects.all()
+        # Papers the public catalogue hides (Paper.objects.public()) are few: leave them out.
+        documents = SearchDocument.objects.exclude(paper_id__in=_hidden_papers())
         if self.papers_only:
             documents = documents.filter(kind=SearchDocument.Kind.PAPER)
         return self.filters.documents(documents)
@@ -194,12 +209,14 @@ class Listing(Sequence):
             ).query.sql_with_params()
             where.append(f"papers_search_fts.rowid IN ({sql})")
             params += filter_params
-        elif self.papers_only:
-            # Talks are few: leaving them out is cheaper than listing every paper.
-            where.append(
-                "papers_search_fts.rowid NOT IN "
-                "(SELECT id FROM papers_searchdocument WHERE kind = 'slides')"
-            )
+        else:
+            # Talks and hidden papers are few: leaving them out is cheaper than listing the rest.
+            left_out = SearchDocument.objects.filter(paper_id__in=_hidden_papers())
+            if self.papers_only:
+                left_out = left_out | SearchDocument.objects.filter(kind=SearchDocument.Kind.SLIDES)
+            sql, left_params = left_out.values("id").query.sql_with_params()
+            where.append(f"papers_search_fts.rowid NOT IN ({sql})")
+            params += left_params
         return " AND ".join(where), params
 
     def _sqlite_count(self) -> int:
