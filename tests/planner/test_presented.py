@@ -47,8 +47,8 @@ def test_the_session_day_itself_is_still_scheduled(db):
 
 def test_showings_cost_one_query_for_any_number_of_papers(db, django_assert_num_queries):
     papers = [sosp(f"p{i}") for i in range(5)]
-    for paper in papers:
-        on_talk(paper, datetime.date(2025, 9, 1) + datetime.timedelta(days=paper.pk))
+    for index, paper in enumerate(papers):
+        on_talk(paper, datetime.date(2025, 9, 1) + datetime.timedelta(days=index))
     with django_assert_num_queries(1):
         presented.attach_showings(papers)
     assert all(p.showings.presented for p in papers)
