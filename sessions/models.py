@@ -8,6 +8,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# What makes a talk more than an empty slot, besides a catalogue paper, uploaded slides and
+# presenters. A talk parsed from the README has the same fields, so the reader asks the same.
+TALK_CONTENT_FIELDS = ("title", "url", "venue_label", "slides_url", "video_url", "summary_url")
+
+
+def _day(on: datetime.date | None) -> datetime.date:
+    """The day a rule is judged on: `on`, else today in the group's time zone."""
+    return on or timezone.localdate()
 
 from sessions.numbering import roman
 
@@ -75,6 +86,16 @@ class Term(models.Model):
         return changed
 
 
+class SessionQuerySet(models.QuerySet):
+    def past(self, on: datetime.date | None = None) -> SessionQuerySet:
+        """Sessions before `on` (today); see Session.is_past."""
+        return self.filter(date__lt=_day(on))
+
+    def upcoming(self, on: datetime.date | None = None) -> SessionQuerySet:
+        """Sessions on or after `on` (today): today's session is still upcoming."""
+        return self.filter(date__gte=_day(on))
+
+
 class Session(models.Model):
     class Kind(models.TextChoices):
         REGULAR = "regular", "Regular"
@@ -96,6 +117,8 @@ class Session(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SessionQuerySet.as_manager()
+
     class Meta:
         ordering = ["date", "start_time"]
         indexes = [models.Index(fields=["updated_at"], name="session_updated_at")]
@@ -114,10 +137,28 @@ class Session(models.Model):
     def starts_at(self) -> datetime.datetime | None:
         if self.start_time is None:
             return None
-        from django.utils import timezone
-
         naive = datetime.datetime.combine(self.date, self.start_time)
         return timezone.make_aware(naive, timezone.get_default_timezone())
+
+    def is_past(self, on: datetime.date | None = None) -> bool:
+        """Past from the day after the session; on the day itself it is still upcoming."""
+        return self.date < _day(on)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.kind == self.Kind.CANCELLED
+
+    def is_open(self, on: datetime.date | None = None) -> bool:
+        """Members may sign up for talks of a session that is neither cancelled nor over."""
+        return not self.is_cancelled and not self.is_past(on)
+
+
+class TalkQuerySet(models.QuerySet):
+    def past(self, on: datetime.date | None = None) -> TalkQuerySet:
+        return self.filter(session__date__lt=_day(on))
+
+    def upcoming(self, on: datetime.date | None = None) -> TalkQuerySet:
+        return self.filter(session__date__gte=_day(on))
 
 
 class Talk(models.Model):
@@ -144,6 +185,8 @@ class Talk(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TalkQuerySet.as_manager()
+
     class Meta:
         ordering = ["session__date", "position"]
         indexes = [models.Index(fields=["updated_at"], name="talk_updated_at")]
@@ -165,6 +208,54 @@ class Talk(models.Model):
         if self.title:
             return self.title
         return self.paper.title if self.paper_id else "(topic to be chosen)"
+
+    # --- the talk's state: one definition each, used by the rules, pages and planning ---
+
+    def is_past(self, on: datetime.date | None = None) -> bool:
+        return self.session.is_past(on)
+
+    def links_allowed(self, on: datetime.date | None = None) -> bool:
+        """Video and summary links may be added from the day of the session on."""
+        return self.session.date <= _day(on)
+
+    @property
+    def has_topic(self) -> bool:
+        """A paper is chosen, or a free title says what the talk is about."""
+        return bool(self.paper_id or self.title)
+
+    @property
+    def has_slides(self) -> bool:
+        return bool(self.slides_file or self.slides_url)
+
+    @property
+    def is_recorded(self) -> bool:
+        """Something of the talk stays for those who missed it: slides or a video."""
+        return self.has_slides or bool(self.video_url)
+
+    @property
+    def has_content(self) -> bool:
+        """Anything written about the talk, presenters aside (see TALK_CONTENT_FIELDS)."""
+        return bool(self.paper_id or self.slides_file) or any(
+            getattr(self, name) for name in TALK_CONTENT_FIELDS
+        )
+
+    def is_empty(self) -> bool:
+        """A planned slot nobody has filled: no content and no presenters (may query)."""
+        return not self.has_content and not self.presenters.exists()
+
+    def missing(self, on: datetime.date | None = None) -> list[str]:
+        """What the talk still lacks, as its presenters would want to be reminded (not done
+        while this is non-empty). A cancelled session's talks lack nothing."""
+        if self.session.is_cancelled:
+            return []
+        todo = []
+        if not self.has_topic:
+            todo.append(_("paper not chosen"))
+        if not self.has_slides:
+            todo.append(_("slides not uploaded"))
+        if self.is_past(on) and not self.video_url:
+            todo.append(_("video link missing"))
+        return todo
 
 
 class Person(models.Model):

@@ -116,20 +116,6 @@ def generate_term(
     return term
 
 
-def is_empty_slot(talk: Talk) -> bool:
-    """A planned slot nobody has filled: no paper, title, link, presenters or recordings."""
-    return not (
-        talk.paper_id
-        or talk.title
-        or talk.url
-        or talk.slides_file
-        or talk.slides_url
-        or talk.video_url
-        or talk.summary_url
-        or talk.presenters.exists()
-    )
-
-
 def add_talk_slot(session: Session, *, minutes: int = 45) -> Talk:
     """An empty talk at the session's lowest free position."""
     with transaction.atomic():
@@ -181,7 +167,7 @@ def move_talk(talk: Talk, to_session: Session) -> Talk:
         if target.kind == Session.Kind.CANCELLED:
             raise PlanningError(f"The session of {target.date.isoformat()} is cancelled.")
         talks = list(target.talks.all())
-        empty = [t for t in talks if is_empty_slot(t)]
+        empty = [t for t in talks if t.is_empty()]
         if empty:
             position = empty[0].position
             empty[0].delete()

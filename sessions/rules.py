@@ -98,7 +98,7 @@ def talk_kind(talk: Talk) -> str | None:
         if is_preprint(name):
             return ARXIV
         return OTHER
-    if paper is None and not talk.title:
+    if not talk.has_topic:
         return None
     return OTHER
 
@@ -186,10 +186,6 @@ def _double_lead_problems(talks: list[Talk]) -> list[Problem]:
     return problems
 
 
-def _has_recording(talk: Talk) -> bool:
-    return bool(talk.slides_file or talk.slides_url or talk.video_url)
-
-
 def check_session(
     session: Session, term: Term, *, today: datetime.date | None = None
 ) -> list[Problem]:
@@ -198,7 +194,7 @@ def check_session(
     Reads `session.talks.all()` and each talk's presenters; prefetch them (sessions_for_checks)
     or this costs queries per talk.
     """
-    if session.kind == Session.Kind.CANCELLED:
+    if session.is_cancelled:
         return []
     today = today or timezone.localdate()
     talks = list(session.talks.all())
@@ -221,7 +217,7 @@ def check_session(
                     talk.pk,
                 )
             )
-        if term.rule_recording_required and session.date < today and not _has_recording(talk):
+        if term.rule_recording_required and session.is_past(today) and not talk.is_recorded:
             problems.append(
                 Problem(RULE_RECORDING, f"{_topic(talk)}: held, but no slides or video.", talk.pk)
             )

@@ -158,7 +158,7 @@ def schedule_view(term: Term, params, today: datetime.date) -> ScheduleView:
             talks = [talk for talk in talks if venue_name(talk_venue(talk)) == filters.venue]
         if (filters.presenter or filters.venue) and not talks:
             continue
-        upcoming = session.date >= today
+        upcoming = not session.is_past(today)
         if (filters.when == WHEN_UPCOMING and not upcoming) or (
             filters.when == WHEN_PAST and upcoming
         ):
@@ -166,8 +166,8 @@ def schedule_view(term: Term, params, today: datetime.date) -> ScheduleView:
         session.shown_talks = talks
         shown.append(session)
 
-    upcoming = [session for session in shown if session.date >= today]
-    past = sorted((s for s in shown if s.date < today), key=lambda s: s.date, reverse=True)
+    upcoming = [session for session in shown if not session.is_past(today)]
+    past = sorted((s for s in shown if s.is_past(today)), key=lambda s: s.date, reverse=True)
     next_session = next((s for s in upcoming if s.kind != Session.Kind.CANCELLED), None)
     if next_session is not None:
         upcoming.remove(next_session)
@@ -189,6 +189,7 @@ class SessionPage:
     session: Session
     previous: Session | None
     following: Session | None
+    upcoming: bool = False  # not past and not cancelled: the card is highlighted
 
 
 def session_page(date: datetime.date) -> SessionPage | None:
@@ -200,7 +201,12 @@ def session_page(date: datetime.date) -> SessionPage | None:
     neighbours = Session.objects.only("id", "date", "title", "kind")
     previous = neighbours.filter(date__lt=date).order_by("-date").first()
     following = neighbours.filter(date__gt=date).order_by("date").first()
-    return SessionPage(session=session, previous=previous, following=following)
+    return SessionPage(
+        session=session,
+        previous=previous,
+        following=following,
+        upcoming=session.is_open(),
+    )
 
 
 def schedule_terms(slug: str | None = None) -> list[Term]:
@@ -215,9 +221,7 @@ def schedule_terms(slug: str | None = None) -> list[Term]:
 
 def upcoming_sessions(today: datetime.date, limit: int = 50) -> list[Session]:
     """The next sessions of any term, soonest first (the feed)."""
-    return list(
-        sessions_queryset().select_related("term").filter(date__gte=today).order_by("date")[:limit]
-    )
+    return list(sessions_queryset().select_related("term").upcoming(today).order_by("date")[:limit])
 
 
 def paper_talks(paper: Paper) -> list[Talk]:

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from sessions.models import Person, Presenter, Session, Talk
+from sessions.models import Person, Presenter, Talk
 
 
 class SignupError(Exception):
@@ -59,20 +59,6 @@ class NotOnTalk(SignupError):
 
 class UnknownRole(SignupError):
     """A role other than lead or support."""
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def is_past(talk: Talk, on: datetime.date | None = None) -> bool:
-    """A talk is past from the day after its session; on the day itself it is still upcoming."""
-    return talk.session.date < (on or today())
-
-
-def is_open(talk: Talk, on: datetime.date | None = None) -> bool:
-    """Members may sign up for a talk whose session is neither cancelled nor over."""
-    return talk.session.kind != Session.Kind.CANCELLED and not is_past(talk, on)
 
 
 def _role(role: str) -> str:
@@ -136,9 +122,9 @@ def sign_up(talk: Talk, person: Person, role: str) -> Presenter:
     try:
         with transaction.atomic():
             locked = _lock(talk)
-            if locked.session.kind == Session.Kind.CANCELLED:
+            if locked.session.is_cancelled:
                 raise TalkClosed("This session is cancelled; sign-ups are closed.")
-            if is_past(locked):
+            if locked.is_past():
                 raise TalkClosed("This talk has already taken place; sign-ups are closed.")
             presenters = _check_common(locked, person, role)
             if role == Presenter.Role.SUPPORT:
@@ -166,7 +152,7 @@ def withdraw(talk: Talk, person: Person) -> None:
         row = Presenter.objects.filter(talk_id=locked.pk, person_id=person.pk).first()
         if row is None:
             raise NotOnTalk("You are not presenting this talk.")
-        if is_past(locked):
+        if locked.is_past():
             raise TalkClosed(
                 "This talk has already taken place; ask an organiser to change its presenters."
             )
@@ -243,7 +229,7 @@ def talk_actions(
     )
     lead = _lead_of(presenters)
     supporters = sum(1 for p in presenters if p.role == Presenter.Role.SUPPORT)
-    open_ = is_open(talk, on)
+    open_ = talk.session.is_open(on)
     has_room = lead is None or supporters < settings.MAX_SUPPORTERS
     free = signed_in and open_ and mine is None
     return TalkActions(
@@ -254,6 +240,6 @@ def talk_actions(
         supporters=supporters,
         can_lead=free and lead is None,
         can_support=free and supporters < settings.MAX_SUPPORTERS,
-        can_withdraw=mine is not None and not is_past(talk, on),
+        can_withdraw=mine is not None and not talk.is_past(on),
         has_room=has_room,
     )

@@ -153,20 +153,6 @@ def talk_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the member's page ---------------------------------------------------------------------
 
 
-def talk_todo(talk: Talk, today) -> list[str]:
-    """What a talk still lacks, as its presenters would want to be reminded."""
-    if talk.session.kind == Session.Kind.CANCELLED:
-        return []
-    todo = []
-    if talk.paper_id is None and not talk.title:
-        todo.append("paper not chosen")
-    if not talk.slides_file and not talk.slides_url:
-        todo.append("slides not uploaded")
-    if talk.session.date < today and not talk.video_url:
-        todo.append("video link missing")
-    return todo
-
-
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     return redirect("schedule:member", username=request.user.get_username())
@@ -195,10 +181,10 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
         item = {
             "presenter": row,
             "talk": row.talk,
-            "todo": talk_todo(row.talk, today),
+            "todo": row.talk.missing(today),
             "can_edit": organiser or (own and row.role == Presenter.Role.LEAD),
         }
-        (past if row.talk.session.date < today else upcoming).append(item)
+        (past if row.talk.is_past(today) else upcoming).append(item)
     past.reverse()
     return render(
         request,
@@ -240,7 +226,7 @@ def talk_edit(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"video_url": talk.video_url, "summary_url": talk.summary_url}
         ),
         "slides_form": SlidesForm(),
-        "links_allowed": talk.session.date <= timezone.localdate(),
+        "links_allowed": talk.links_allowed(),
         "max_bytes": settings.SLIDES_MAX_BYTES,
     }
     if request.htmx:
@@ -330,7 +316,7 @@ def talk_slides_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def talk_links(request: HttpRequest, pk: int) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
     _require_lead_or_organiser(request, talk)
-    if talk.session.date > timezone.localdate():
+    if not talk.links_allowed():
         messages.error(
             request,
             "Video and summary links can be added once the session has taken place "

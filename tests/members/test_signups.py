@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from sessions import signups
 from sessions.models import Presenter, Session
@@ -178,7 +179,7 @@ def test_talk_actions_reads_prefetched_presenters(
         .prefetch_related("presenters")
         .get(pk=upcoming_talk.pk)
     )
-    today = signups.today()
+    today = timezone.localdate()
     with django_assert_num_queries(0):
         mine = signups.talk_actions(talk, alice.pk, True, today)
         other = signups.talk_actions(talk, bob.pk, True, today)
