@@ -28,6 +28,8 @@ class RegistrationForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """Validates a member's name, affiliation and email; accounts.services.update_profile saves."""
+
     email = forms.EmailField(help_text="For password resets; not shown to anyone.")
 
     class Meta:
@@ -48,15 +50,6 @@ class ProfileForm(forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError("Another account uses this email.")
         return email
-
-    def save(self, commit: bool = True) -> Person:
-        person = super().save(commit=False)
-        person.user = self.user
-        self.user.email = self.cleaned_data["email"]
-        if commit:
-            person.save()
-            self.user.save(update_fields=["email"])
-        return person
 
 
 class InviteForm(forms.Form):

@@ -6,12 +6,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Invite
-from readinggroup.roles import ORGANISERS_GROUP
 from sessions.models import Person, Presenter
 
 
@@ -78,17 +77,6 @@ def register_member(
     return user
 
 
-def person_for(user: AbstractBaseUser) -> Person:
-    """The member's Person, made on first need for accounts that predate registration."""
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        name = user.get_full_name() or user.get_username()
-        person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
-        user.person = person
-        return person
-
-
 def link_guest(guest: Person, user: AbstractBaseUser) -> Person:
     """Give a guest's talks (imported from a README) to the member who registered later.
 
@@ -122,18 +110,18 @@ def link_guest(guest: Person, user: AbstractBaseUser) -> Person:
     return member
 
 
-def set_organiser(user: AbstractBaseUser, organiser: bool = True) -> None:
-    """Make `user` an organiser (or no longer one): the Organisers group plus staff status.
+def update_profile(person: Person, user: AbstractBaseUser, *, email: str) -> Person:
+    """Save a member's profile (ProfileForm validated it) and their account's email."""
+    with transaction.atomic():
+        person.user = user
+        person.save()
+        user.email = email
+        user.save(update_fields=["email"])
+    return person
 
-    Staff status is what lets them into the admin, where the catalogue and schedule admins
-    grant organisers their rights (readinggroup.admin_permissions).
-    """
-    group, _ = Group.objects.get_or_create(name=ORGANISERS_GROUP)
-    if organiser:
-        user.groups.add(group)
-    else:
-        user.groups.remove(group)
-    if user.is_staff != organiser and not user.is_superuser:
-        user.is_staff = organiser
-        user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_is_organiser", None)
+
+def revoke_invite(invite: Invite) -> None:
+    """Delete an unused invite, so its link stops working."""
+    if invite.is_used:
+        raise InviteError("That invite has been used; there is nothing to revoke.")
+    invite.delete()

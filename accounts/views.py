@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,21 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services
 from accounts.forms import InviteForm, LinkGuestForm, ProfileForm, RegistrationForm
 from accounts.models import Invite
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import organiser_required
 from sessions.models import Person
-
-
-def organiser_required(view):
-    """Anonymous visitors go to the sign-in page; signed-in non-organisers get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_organiser(request.user):
-            raise PermissionDenied("Only organisers may do this.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from sessions.people import person_for
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,10 +59,10 @@ def register(request: HttpRequest, token: str = "") -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    person = services.person_for(request.user)
+    person = person_for(request.user)
     form = ProfileForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(form.instance, request.user, email=form.cleaned_data["email"])
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form, "person": person, "nav": "me"})
@@ -110,10 +95,11 @@ def invites(request: HttpRequest) -> HttpResponse:
 @require_POST
 def invite_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invite = get_object_or_404(Invite, pk=pk)
-    if invite.is_used:
-        messages.error(request, "That invite has been used; there is nothing to revoke.")
+    try:
+        services.revoke_invite(invite)
+    except services.InviteError as exc:
+        messages.error(request, str(exc))
     else:
-        invite.delete()
         messages.success(request, "Invite revoked: the link no longer works.")
     return redirect("invites")
 

@@ -22,7 +22,7 @@ from papers.services import (
     keep_in_catalogue,
     request_fetch,
 )
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import is_organiser
 
 STATUS_FRAGMENT = "papers/partials/fetch_status.html"
 _DONE = {Paper.FetchStatus.FETCHED, Paper.FetchStatus.FAILED, Paper.FetchStatus.MISSING}

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import is_organiser
 
 
 class OrganiserAdminMixin:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import is_organiser
 
 
 def roles(request: HttpRequest) -> dict:

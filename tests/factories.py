@@ -7,8 +7,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from accounts.services import set_organiser
 from papers.models import Paper, PaperLink, Proceedings, Topic, Venue
+from readinggroup.permissions import set_organiser
 from sessions.models import Person, Presenter, Session, Talk, Term
 
 

@@ -3,28 +3,25 @@ they lead (paper, slides, links). Views parse the request, call the rule, render
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
-from accounts.services import person_for
-from readinggroup.roles import is_organiser
-from sessions import signups, slides
+from readinggroup.permissions import is_organiser, signin_redirect
+from sessions import preparation, signups, slides
 from sessions.forms.members import LinksForm, SlidesForm
 from sessions.models import Person, Presenter, Session, Talk
+from sessions.people import person_for
+from sessions.permissions import lead_or_organiser_required, leads
 from sessions.selectors import talks_queryset
 
 SEARCH_LIMIT = 10
@@ -63,23 +60,9 @@ def _session_url(session: Session) -> str:
 
 
 def _current_url(request: HttpRequest) -> str:
-    """The page an HTMX request came from (path and query), so re-rendered forms still carry a
-    good `next`."""
-    current = _safe_next(request, request.headers.get("HX-Current-URL", ""))
-    if not current:
-        return ""
-    parts = urlsplit(current)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _signin_redirect(request: HttpRequest, back: str) -> HttpResponse:
-    login_url = reverse("login")
-    if request.htmx:
-        # A fragment cannot show a sign-in page; send the whole page there.
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = f"{login_url}?{urlencode({'next': back})}"
-        return response
-    return redirect_to_login(back, login_url)
+    """The page an HTMX request came from (path and query, same origin only), so re-rendered
+    forms still carry a good `next`."""
+    return (request.htmx.current_url_abs_path or "") if request.htmx else ""
 
 
 def _talk_response(
@@ -93,9 +76,7 @@ def _talk_response(
             "signup_error": error,
             "next_url": _current_url(request),
         }
-        response = render(request, "schedule/partials/talk.html", context)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        return render(request, "schedule/partials/talk.html", context)
     if error:
         messages.error(request, error)
     elif success:
@@ -103,27 +84,15 @@ def _talk_response(
     return redirect(_back(request, talk))
 
 
-def is_lead(user, talk: Talk) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Presenter.objects.filter(
-        talk_id=talk.pk, role=Presenter.Role.LEAD, person__user_id=user.pk
-    ).exists()
-
-
-def _require_lead_or_organiser(request: HttpRequest, talk: Talk) -> None:
-    if not (is_organiser(request.user) or is_lead(request.user, talk)):
-        raise PermissionDenied("Only the lead of this talk or an organiser may change it.")
-
-
 # --- sign-ups ----------------------------------------------------------------------------
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def talk_signup(request: HttpRequest, pk: int) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
     if not request.user.is_authenticated:
-        return _signin_redirect(request, _current_url(request) or _back(request, talk))
+        return signin_redirect(request, _current_url(request) or _back(request, talk))
     role = request.POST.get("role", "")
     try:
         row = signups.sign_up(talk, person_for(request.user), role)
@@ -139,10 +108,11 @@ def talk_signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def talk_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
     if not request.user.is_authenticated:
-        return _signin_redirect(request, _current_url(request) or _back(request, talk))
+        return signin_redirect(request, _current_url(request) or _back(request, talk))
     try:
         signups.withdraw(talk, person_for(request.user))
     except signups.SignupError as exc:
@@ -171,8 +141,9 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
     today = timezone.localdate()
     rows: QuerySet[Presenter] | list[Presenter] = []
     if person is not None:
+        # Through the person's manager, so each row knows its person (for `leads`).
         rows = (
-            Presenter.objects.filter(person=person)
+            person.presentations.all()
             .select_related("talk__session", "talk__paper__proceedings__venue")
             .order_by("talk__session__date", "talk__position")
         )
@@ -182,7 +153,7 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
             "presenter": row,
             "talk": row.talk,
             "todo": row.talk.missing(today),
-            "can_edit": organiser or (own and row.role == Presenter.Role.LEAD),
+            "can_edit": organiser or leads(request.user, [row]),
         }
         (past if row.talk.is_past(today) else upcoming).append(item)
     past.reverse()
@@ -211,11 +182,11 @@ def _search(q: str) -> list:
     return attach_showings(search_papers(q)[:SEARCH_LIMIT])
 
 
-@login_required
 @require_safe
-def talk_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = talk_for_display(pk)
-    _require_lead_or_organiser(request, talk)
+@vary_on_headers("HX-Request")
+@lead_or_organiser_required
+def talk_edit(request: HttpRequest, talk: Talk) -> HttpResponse:
+    talk = talk_for_display(talk.pk)
     q = request.GET.get("q", "").strip()
     results = _search(q) if q else []
     context = {
@@ -230,25 +201,20 @@ def talk_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "max_bytes": settings.SLIDES_MAX_BYTES,
     }
     if request.htmx:
-        response = render(request, "schedule/member/talk_edit.html#paper-results", context)
-    else:
-        response = render(request, "schedule/member/talk_edit.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+        return render(request, "schedule/member/talk_edit.html#paper-results", context)
+    return render(request, "schedule/member/talk_edit.html", context)
 
 
 def _edit_url(talk: Talk) -> str:
     return reverse("schedule:talk_edit", kwargs={"pk": talk.pk})
 
 
-@login_required
 @require_POST
-def talk_paper(request: HttpRequest, pk: int) -> HttpResponse:
+@lead_or_organiser_required
+def talk_paper(request: HttpRequest, talk: Talk) -> HttpResponse:
     """Choose the talk's paper: one from the catalogue (paper=<id>) or an arXiv id/URL."""
     from papers.models import Paper
 
-    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
-    _require_lead_or_organiser(request, talk)
     paper = None
     paper_id = request.POST.get("paper", "").strip()
     arxiv = request.POST.get("arxiv", "").strip()
@@ -273,21 +239,14 @@ def talk_paper(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, presented.warning(paper, shown))
             return redirect(f"{_edit_url(talk)}?{urlencode({'q': paper.title})}")
     if paper is not None:
-        talk.paper = paper
-        # The paper now names the talk; a free title from before would hide it.
-        talk.title = ""
-        talk.url = ""
-        talk.venue_label = paper.venue_label
-        talk.save(update_fields=["paper", "title", "url", "venue_label", "updated_at"])
+        preparation.choose_paper(talk, paper)
         messages.success(request, f"The paper of this talk is now “{paper.title}”.")
     return redirect(_edit_url(talk))
 
 
-@login_required
 @require_POST
-def talk_slides_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
-    _require_lead_or_organiser(request, talk)
+@lead_or_organiser_required
+def talk_slides_upload(request: HttpRequest, talk: Talk) -> HttpResponse:
     form = SlidesForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choose a PDF file to upload.")
@@ -301,38 +260,33 @@ def talk_slides_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_edit_url(talk))
 
 
-@login_required
 @require_POST
-def talk_slides_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
-    _require_lead_or_organiser(request, talk)
+@lead_or_organiser_required
+def talk_slides_remove(request: HttpRequest, talk: Talk) -> HttpResponse:
     slides.remove_slides(talk)
     messages.success(request, "Slides removed.")
     return redirect(_edit_url(talk))
 
 
-@login_required
 @require_POST
-def talk_links(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
-    _require_lead_or_organiser(request, talk)
-    if not talk.links_allowed():
-        messages.error(
-            request,
-            "Video and summary links can be added once the session has taken place "
-            f"({talk.session.date:%b %d, %Y}).",
-        )
-        return redirect(_edit_url(talk))
+@lead_or_organiser_required
+def talk_links(request: HttpRequest, talk: Talk) -> HttpResponse:
     form = LinksForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else field
             messages.error(request, f"{label}: {' '.join(errors)}")
         return redirect(_edit_url(talk))
-    talk.video_url = form.cleaned_data["video_url"]
-    talk.summary_url = form.cleaned_data["summary_url"]
-    talk.save(update_fields=["video_url", "summary_url", "updated_at"])
-    messages.success(request, "Links saved.")
+    try:
+        preparation.set_links(
+            talk,
+            video_url=form.cleaned_data["video_url"],
+            summary_url=form.cleaned_data["summary_url"],
+        )
+    except preparation.PreparationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Links saved.")
     return redirect(_edit_url(talk))
 
 

@@ -6,13 +6,8 @@ checks the role on the server (`organiser_required`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +15,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import organiser_required
 from sessions import planning
 from sessions.forms.organiser import (
     NewTermForm,
@@ -36,20 +31,6 @@ from sessions.readme.parsed import ScheduleFormatError
 TEMPLATES = "schedule/organiser"
 IMPORT_SALT = "schedule.organiser.readme-import"
 IMPORT_MAX_AGE = 6 * 60 * 60  # seconds a preview stays valid
-
-
-def organiser_required(view: Callable) -> Callable:
-    """Anonymous visitors go to the login page; signed-in non-organisers get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_organiser(request.user):
-            raise PermissionDenied("Only organisers can do this.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def vary_on_htmx(response: HttpResponse) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from papers.presented import attach_showings
 from papers.selectors import search_papers
+from readinggroup.permissions import organiser_required
 from sessions import planning, signups
 from sessions.forms.organiser import (
     AssignPresenterForm,
@@ -28,7 +29,7 @@ from sessions.forms.organiser import (
 )
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.rules import Problem, check_session, sessions_for_checks
-from sessions.views.organiser import TEMPLATES, dashboard_url, organiser_required, vary_on_htmx
+from sessions.views.organiser import TEMPLATES, dashboard_url, vary_on_htmx
 
 # --- rows of the dashboard -----------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import set_organiser
+from readinggroup.permissions import set_organiser
 
 
 class Command(BaseCommand):

@@ -23,9 +23,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from accounts.services import person_for, set_organiser
+from readinggroup.permissions import set_organiser
 from sessions.demo import PlacementError, move_term_forward, place_schedule
 from sessions.models import Term
+from sessions.people import person_for
 from sessions.readme.importer import import_schedule
 from sessions.readme.parsed import ParsedSession, ParsedTalk
 from sessions.readme.reader import parse_schedule
