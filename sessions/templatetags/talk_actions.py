@@ -1,4 +1,4 @@
-"""The sign-up buttons of a talk on the schedule; lives here because accounts owns members."""
+"""The sign-up buttons of a talk on the schedule: what the viewer may do (sessions.signups)."""
 
 from django import template
 from django.utils import timezone
