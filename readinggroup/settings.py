@@ -221,6 +221,12 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_refusals": {"()": "readinggroup.logs.QuietRefusals"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["quiet_refusals"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Without its own handlers Django's logger would print each record twice in DEBUG (its
+    # console handler, then the root's); its records go to the root's handlers only.
+    "loggers": {"django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO")}},
 }

@@ -9,3 +9,7 @@ urlpatterns = [
     path("", include("sessions.views.urls")),
     path("", include("planner.urls")),
 ]
+
+handler403 = "readinggroup.errors.permission_denied"
+handler404 = "readinggroup.errors.page_not_found"
+handler500 = "readinggroup.errors.server_error"
