@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sessions.numbering import roman
+
 # What makes a talk more than an empty slot, besides a catalogue paper, uploaded slides and
 # presenters. A talk parsed from the README has the same fields, so the reader asks the same.
 TALK_CONTENT_FIELDS = ("title", "url", "venue_label", "slides_url", "video_url", "summary_url")
@@ -19,8 +21,6 @@ TALK_CONTENT_FIELDS = ("title", "url", "venue_label", "slides_url", "video_url",
 def _day(on: datetime.date | None) -> datetime.date:
     """The day a rule is judged on: `on`, else today in the group's time zone."""
     return on or timezone.localdate()
-
-from sessions.numbering import roman
 
 
 class Term(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from sessions.models import TALK_CONTENT_FIELDS
+
 KIND_REGULAR = "regular"
 KIND_KICK_OFF = "kick-off"
 KIND_REHEARSAL = "rehearsal"
@@ -62,14 +64,9 @@ class ParsedTalk:
     @property
     def says_something(self) -> bool:
         """Whether the file said anything about this talk (else it is no talk at all)."""
-        return bool(
-            self.title
-            or self.url
-            or self.venue_label
-            or self.presenters is not None
-            or self.slides_url
-            or self.video_url
-            or self.summary_url
+        # The same fields that make a stored talk more than an empty slot (Talk.has_content).
+        return self.presenters is not None or any(
+            getattr(self, name) for name in TALK_CONTENT_FIELDS
         )
 
 

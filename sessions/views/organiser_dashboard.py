@@ -175,7 +175,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Unchanged rows are left alone, so "Save" without edits touches no timestamps.
             saved = form.save() if form.has_changed() else session
             talks.save()
-            _widen_term(saved)
+            # A session moved outside its term's dates stretches the term to hold it.
+            saved.term.extend_to_include(saved.date)
         if request.htmx:
             return _render_rows(request, saved.term, [saved.pk])
         messages.success(request, f"Saved the session of {saved.date:%d %B %Y}.")
@@ -195,20 +196,6 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else (f"{TEMPLATES}/session_edit.html")
     )
     return vary_on_htmx(render(request, template, context))
-
-
-def _widen_term(session: Session) -> None:
-    """A session moved outside its term's dates stretches the term to hold it."""
-    term = session.term
-    changed = []
-    if term.start_date is None or session.date < term.start_date:
-        term.start_date = session.date
-        changed.append("start_date")
-    if term.end_date is None or session.date > term.end_date:
-        term.end_date = session.date
-        changed.append("end_date")
-    if changed:
-        term.save(update_fields=[*changed, "updated_at"])
 
 
 @organiser_required
