@@ -15,10 +15,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.services import person_for
 from sessions.demo import PlacementError, move_term_forward
 from sessions.management.commands.load_demo import DEMO_PASSWORD, DEMO_TERM, UPCOMING
 from sessions.models import Presenter, Session, Talk, Term
+from sessions.people import person_for
 from sessions.signups import sign_up
 from tests import factories
 from tests.conftest import FROZEN_NOW
