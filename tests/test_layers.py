@@ -117,9 +117,6 @@ def _cycles() -> list[list[str]]:
     return found
 
 
-# Strict: once papers' branch (services send tasks by name) lands, this XPASSes and fails,
-# and whoever integrates second removes the marker.
-@pytest.mark.xfail(strict=True, reason="papers.services <-> papers.tasks, removed by `papers`")
 def test_no_import_cycles():
     assert _cycles() == []
 
