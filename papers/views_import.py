@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 from papers.catalogue_import import CatalogueImportError, ImportSummary, import_conference_list
 from papers.conference_list import ParseError, parse
 from papers.models import Proceedings
+from readinggroup.permissions import is_organiser
 from readinggroup.previews import PreviewError, load_preview, sign_preview
-from readinggroup.roles import is_organiser
 
 TEMPLATE = "papers/organiser/import.html"
 SALT = "papers.organiser.conference-list-import"
