@@ -16,3 +16,12 @@ def person_for(user: AbstractBaseUser) -> Person:
         person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
         user.person = person  # type: ignore[attr-defined]
         return person
+
+
+def guest_named(name: str, affiliation: str = "") -> Person:
+    """The guest (no account) of that name and affiliation, made if new."""
+    name, affiliation = name.strip(), affiliation.strip()
+    known = Person.objects.filter(
+        user__isnull=True, name__iexact=name, affiliation__iexact=affiliation
+    ).first()
+    return known or Person.objects.create(name=name, affiliation=affiliation)

@@ -6,7 +6,8 @@ Plain functions; views call them and show a PlanningError's message as it is.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -193,4 +194,48 @@ def cancel_session(session: Session) -> Session:
             raise PlanningError(f"The session of {session.date.isoformat()} is already cancelled.")
         session.kind = Session.Kind.CANCELLED
         session.save(update_fields=["kind", "updated_at"])
+    return session
+
+
+RULE_FIELDS = (
+    "rule_one_conference_one_arxiv",
+    "rule_lead_required",
+    "rule_min_minutes",
+    "rule_recording_required",
+)
+
+
+def set_rules(term: Term, values: Mapping[str, Any]) -> Term:
+    """Switch the term's rules (RulesForm validated `values`)."""
+    for name in RULE_FIELDS:
+        setattr(term, name, values[name])
+    term.save(update_fields=[*RULE_FIELDS, "updated_at"])
+    return term
+
+
+def update_session(
+    session: Session,
+    changes: Mapping[str, Any],
+    talks: Iterable[tuple[Talk, Mapping[str, Any]]] = (),
+    removed: Iterable[Talk] = (),
+) -> Session:
+    """An organiser's edit of one session and its talks, all or nothing.
+
+    `changes` are the session's new field values (empty: the session is left alone, so a save
+    without edits touches no timestamps); `talks` pairs each changed talk with its new values;
+    `removed` talks go (refused while they have presenters). A session moved outside its
+    term's dates stretches the term to hold it.
+    """
+    with transaction.atomic():
+        if changes:
+            for name, value in changes.items():
+                setattr(session, name, value)
+            session.save()
+        for talk, values in talks:
+            for name, value in values.items():
+                setattr(talk, name, value)
+            talk.save()
+        for talk in removed:
+            remove_talk_slot(talk)
+        session.term.extend_to_include(session.date)
     return session

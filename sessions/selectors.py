@@ -79,6 +79,14 @@ class Filters:
         return bool(self.presenter or self.venue or self.when)
 
 
+@dataclass(frozen=True)
+class ShownSession:
+    """A session as the schedule shows it: with the talks the filters keep."""
+
+    session: Session
+    talks: list[Talk]
+
+
 @dataclass
 class ScheduleView:
     """A term's sessions, split the way the page shows them, with the filter choices."""
@@ -86,9 +94,9 @@ class ScheduleView:
     term: Term
     today: datetime.date
     filters: Filters
-    next_session: Session | None
-    upcoming: list[Session]
-    past: list[Session]
+    next_session: ShownSession | None
+    upcoming: list[ShownSession]
+    past: list[ShownSession]
     people: list[Person]
     venues: list[str]
     total_sessions: int
@@ -145,7 +153,7 @@ def schedule_view(term: Term, params, today: datetime.date) -> ScheduleView:
     venue_list = sorted(venues, key=str.lower)
     filters = parse_filters(params, people, venue_list)
 
-    shown: list[Session] = []
+    shown: list[ShownSession] = []
     for session in sessions:
         talks = list(session.talks.all())
         if filters.presenter is not None:
@@ -163,12 +171,13 @@ def schedule_view(term: Term, params, today: datetime.date) -> ScheduleView:
             filters.when == WHEN_PAST and upcoming
         ):
             continue
-        session.shown_talks = talks
-        shown.append(session)
+        shown.append(ShownSession(session, talks))
 
-    upcoming = [session for session in shown if not session.is_past(today)]
-    past = sorted((s for s in shown if s.is_past(today)), key=lambda s: s.date, reverse=True)
-    next_session = next((s for s in upcoming if s.kind != Session.Kind.CANCELLED), None)
+    upcoming = [s for s in shown if not s.session.is_past(today)]
+    past = sorted(
+        (s for s in shown if s.session.is_past(today)), key=lambda s: s.session.date, reverse=True
+    )
+    next_session = next((s for s in upcoming if not s.session.is_cancelled), None)
     if next_session is not None:
         upcoming.remove(next_session)
     return ScheduleView(
@@ -187,6 +196,7 @@ def schedule_view(term: Term, params, today: datetime.date) -> ScheduleView:
 @dataclass
 class SessionPage:
     session: Session
+    talks: list[Talk]
     previous: Session | None
     following: Session | None
     upcoming: bool = False  # not past and not cancelled: the card is highlighted
@@ -197,12 +207,12 @@ def session_page(date: datetime.date) -> SessionPage | None:
     session = sessions_queryset().select_related("term").filter(date=date).first()
     if session is None:
         return None
-    session.shown_talks = list(session.talks.all())
     neighbours = Session.objects.only("id", "date", "title", "kind")
     previous = neighbours.filter(date__lt=date).order_by("-date").first()
     following = neighbours.filter(date__gt=date).order_by("date").first()
     return SessionPage(
         session=session,
+        talks=list(session.talks.all()),
         previous=previous,
         following=following,
         upcoming=session.is_open(),

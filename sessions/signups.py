@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sessions.models import Person, Presenter, Talk
+from sessions.people import guest_named
 
 
 class SignupError(Exception):
@@ -186,6 +187,20 @@ def assign_presenter(talk: Talk, person: Person, role: str) -> Presenter:
             )
     except IntegrityError as exc:
         raise _explain_conflict(talk, person, role) from exc
+
+
+def assign_person_or_guest(
+    talk: Talk,
+    role: str,
+    *,
+    person: Person | None,
+    guest_name: str = "",
+    guest_affiliation: str = "",
+) -> Presenter:
+    """Assign `person`, or else the guest of that name (made if new; not kept if refused)."""
+    with transaction.atomic():
+        chosen = person or guest_named(guest_name, guest_affiliation)
+        return assign_presenter(talk, chosen, role)
 
 
 def remove_presenter(presenter: Presenter) -> None:

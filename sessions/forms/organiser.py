@@ -6,7 +6,6 @@ import datetime
 import re
 
 from django import forms
-from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.urls import reverse
 from django.utils.text import slugify
@@ -259,18 +258,6 @@ class AssignPresenterForm(forms.Form):
         if person is not None and name:
             raise forms.ValidationError("Pick someone from the list or type a new guest, not both.")
         return cleaned
-
-    def person_to_assign(self) -> Person:
-        """The chosen person, or the guest of that name and affiliation (made if new)."""
-        person = self.cleaned_data["person"]
-        if person is not None:
-            return person
-        name = self.cleaned_data["guest_name"].strip()
-        affiliation = self.cleaned_data["guest_affiliation"].strip()
-        known = Person.objects.filter(
-            Q(user__isnull=True), name__iexact=name, affiliation__iexact=affiliation
-        ).first()
-        return known or Person.objects.create(name=name, affiliation=affiliation)
 
 
 class MoveTalkForm(forms.Form):

@@ -12,7 +12,6 @@ from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readinggroup.permissions import organiser_required
@@ -31,11 +30,6 @@ from sessions.readme.parsed import ScheduleFormatError
 TEMPLATES = "schedule/organiser"
 IMPORT_SALT = "schedule.organiser.readme-import"
 IMPORT_MAX_AGE = 6 * 60 * 60  # seconds a preview stays valid
-
-
-def vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def dashboard_url(term: Term, session: Session | None = None) -> str:
@@ -86,7 +80,7 @@ def term_rules(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(Term, slug=slug)
     form = RulesForm(request.POST, instance=term)
     if form.is_valid():
-        form.save()
+        planning.set_rules(term, form.cleaned_data)
         messages.success(request, "Rules saved; the checks below follow them.")
     else:
         errors = "; ".join(e for errs in form.errors.values() for e in errs)

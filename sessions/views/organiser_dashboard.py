@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from papers.presented import attach_showings
 from papers.selectors import search_papers
@@ -25,13 +25,24 @@ from sessions.forms.organiser import (
     MoveTalkForm,
     RulesForm,
     SessionForm,
+    TalkForm,
     TalkFormSet,
 )
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.rules import Problem, check_session, sessions_for_checks
-from sessions.views.organiser import TEMPLATES, dashboard_url, vary_on_htmx
+from sessions.views.organiser import TEMPLATES, dashboard_url
 
 # --- rows of the dashboard -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TalkRow:
+    """One talk of a dashboard row: its rule problems, pending sign-ups and venue label."""
+
+    talk: Talk
+    problems: list[str]
+    pending: list[Presenter]
+    label: str
 
 
 @dataclass
@@ -40,22 +51,29 @@ class Row:
 
     session: Session
     problems: list[Problem]
-    session_problems: list[Problem] = field(default_factory=list)
     error: str = ""
     # Rendered with hx-swap-oob: a second row that changed too (the target of a move).
     oob: bool = False
+    session_problems: list[Problem] = field(init=False)
+    talks: list[TalkRow] = field(init=False)
 
     def __post_init__(self) -> None:
         by_talk: dict[int, list[str]] = {}
+        self.session_problems = []
         for problem in self.problems:
             if problem.talk_id is None:
                 self.session_problems.append(problem)
             else:
                 by_talk.setdefault(problem.talk_id, []).append(problem.detail)
-        for talk in self.session.talks.all():
-            talk.rule_problems = by_talk.get(talk.pk, [])
-            talk.pending = [p for p in talk.presenters.all() if not p.confirmed]
-            talk.label = talk.venue_label or (talk.paper.venue_label if talk.paper else "")
+        self.talks = [
+            TalkRow(
+                talk=talk,
+                problems=by_talk.get(talk.pk, []),
+                pending=[p for p in talk.presenters.all() if not p.confirmed],
+                label=talk.venue_label or (talk.paper.venue_label if talk.paper else ""),
+            )
+            for talk in self.session.talks.all()
+        ]
 
 
 def _rows(term: Term, sessions: Iterable[Session]) -> list[Row]:
@@ -100,7 +118,7 @@ def _render_rows(
         row.oob = index > 0
         rows.append(row)
     context = _row_context(term, rows, sessions)
-    return vary_on_htmx(render(request, f"{TEMPLATES}/term.html#session-rows", context))
+    return render(request, f"{TEMPLATES}/term.html#session-rows", context)
 
 
 def _answer(
@@ -119,7 +137,7 @@ def _answer(
         messages.error(request, error)
     elif success:
         messages.success(request, success)
-    return vary_on_htmx(HttpResponseRedirect(dashboard_url(term, session)))
+    return HttpResponseRedirect(dashboard_url(term, session))
 
 
 @organiser_required
@@ -133,7 +151,7 @@ def term_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         nav="organise",
         rules_form=RulesForm(instance=term),
         problem_count=sum(len(row.problems) for row in rows),
-        pending_count=sum(len(t.pending) for s in sessions for t in s.talks.all()),
+        pending_count=sum(len(item.pending) for row in rows for item in row.talks),
     )
     return render(request, f"{TEMPLATES}/term.html", context)
 
@@ -147,11 +165,12 @@ def _session(pk: int) -> Session:
 
 @organiser_required
 @require_GET
+@vary_on_headers("HX-Request")
 def session_row(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     if request.htmx:
         return _render_rows(request, session.term, [session.pk])
-    return vary_on_htmx(redirect(dashboard_url(session.term, session)))
+    return redirect(dashboard_url(session.term, session))
 
 
 def _edit_forms(session: Session, data=None) -> tuple[SessionForm, TalkFormSet]:
@@ -167,20 +186,29 @@ def _edit_forms(session: Session, data=None) -> tuple[SessionForm, TalkFormSet]:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form, talks = _edit_forms(session, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and talks.is_valid():
-        with transaction.atomic():
-            # Unchanged rows are left alone, so "Save" without edits touches no timestamps.
-            saved = form.save() if form.has_changed() else session
-            talks.save()
-            # A session moved outside its term's dates stretches the term to hold it.
-            saved.term.extend_to_include(saved.date)
+        deleted = talks.deleted_forms
+        try:
+            saved = planning.update_session(
+                session,
+                {name: form.cleaned_data[name] for name in form.changed_data},
+                [
+                    (f.instance, {name: f.cleaned_data[name] for name in TalkForm.Meta.fields})
+                    for f in talks.forms
+                    if f.has_changed() and f not in deleted
+                ],
+                [f.instance for f in deleted if f.instance.pk],
+            )
+        except planning.PlanningError as exc:
+            return _answer(request, session, error=str(exc))
         if request.htmx:
             return _render_rows(request, saved.term, [saved.pk])
         messages.success(request, f"Saved the session of {saved.date:%d %B %Y}.")
-        return vary_on_htmx(redirect(dashboard_url(saved.term, saved)))
+        return redirect(dashboard_url(saved.term, saved))
     # Unsaved edits must not leak into the page's header (e.g. a rejected date).
     session.refresh_from_db()
     context = {
@@ -195,11 +223,12 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx
         else (f"{TEMPLATES}/session_edit.html")
     )
-    return vary_on_htmx(render(request, template, context))
+    return render(request, template, context)
 
 
 @organiser_required
 @require_POST
+@vary_on_headers("HX-Request")
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     try:
@@ -211,6 +240,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
+@vary_on_headers("HX-Request")
 def talk_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     try:
@@ -226,6 +256,7 @@ def _talk(pk: int) -> Talk:
 
 @organiser_required
 @require_POST
+@vary_on_headers("HX-Request")
 def talk_remove(request: HttpRequest, pk: int) -> HttpResponse:
     talk = _talk(pk)
     try:
@@ -237,6 +268,7 @@ def talk_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
+@vary_on_headers("HX-Request")
 def talk_move(request: HttpRequest, pk: int) -> HttpResponse:
     talk = _talk(pk)
     source = talk.session
@@ -261,16 +293,22 @@ def talk_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
+@vary_on_headers("HX-Request")
 def presenter_assign(request: HttpRequest, pk: int) -> HttpResponse:
     talk = _talk(pk)
     form = AssignPresenterForm(request.POST)
     if not form.is_valid():
         errors = [e for errs in form.errors.values() for e in errs]
         return _answer(request, talk.session, error=" ".join(errors))
+    data = form.cleaned_data
     try:
-        with transaction.atomic():
-            person = form.person_to_assign()
-            presenter = signups.assign_presenter(talk, person, form.cleaned_data["role"])
+        presenter = signups.assign_person_or_guest(
+            talk,
+            data["role"],
+            person=data["person"],
+            guest_name=data["guest_name"],
+            guest_affiliation=data["guest_affiliation"],
+        )
     except signups.SignupError as exc:
         return _answer(request, talk.session, error=str(exc))
     return _answer(
@@ -289,6 +327,7 @@ def _presenter(pk: int) -> Presenter:
 
 @organiser_required
 @require_POST
+@vary_on_headers("HX-Request")
 def presenter_remove(request: HttpRequest, pk: int) -> HttpResponse:
     presenter = _presenter(pk)
     session = presenter.talk.session
@@ -301,6 +340,7 @@ def presenter_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
+@vary_on_headers("HX-Request")
 def presenter_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     presenter = _presenter(pk)
     session = presenter.talk.session

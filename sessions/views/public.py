@@ -12,8 +12,8 @@ import datetime
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from sessions.caching import schedule_cached
 from sessions.models import Term
@@ -44,12 +44,11 @@ def _schedule_response(
         context["schedule"] = schedule_view(term, request.GET, today)
     fragment = request.htmx and not request.htmx.history_restore_request
     name = f"{template}#schedule-body" if fragment and term is not None else template
-    response = render(request, name, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render(request, name, context)
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 @schedule_cached(params=SCHEDULE_PARAMS)
 def home(request: HttpRequest) -> HttpResponse:
     """The current term, like the README but with the next session first."""
@@ -59,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 @schedule_cached(params=SCHEDULE_PARAMS)
 def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
     terms = all_terms()
