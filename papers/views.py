@@ -17,7 +17,7 @@ from django_htmx.http import push_url
 from papers import presented, selectors
 from papers.models import Topic
 from papers.search.text import MAX_QUERY_WORDS, QueryError, parse_query
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import is_organiser
 from readinggroup.safe_urls import external_url
 
 PAGE_SIZE = 25

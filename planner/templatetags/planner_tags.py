@@ -13,7 +13,7 @@ from papers.models import Paper
 from planner import dashboard, related, swaps
 from planner.models import SwapRequest, Unavailability
 from planner.topics import TopicSuggester
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import is_organiser
 from sessions.models import Person, Presenter, Session
 
 register = template.Library()

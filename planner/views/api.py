@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from planner import pairs, rotation
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import is_organiser
 from sessions.models import Session, Talk
 from sessions.rules import sessions_for_checks
 

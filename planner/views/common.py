@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.services import person_for
 from sessions.models import Person
+from sessions.people import person_for
 
 
 def viewer(request: HttpRequest) -> Person | None:

@@ -15,9 +15,10 @@ from papers.selectors import topic_choices
 from planner import dashboard, pairs, topics
 from planner.nominations import QueueError
 from planner.views.common import done, vary
+from readinggroup.permissions import organiser_required
 from sessions.models import Session
 from sessions.rules import sessions_for_checks
-from sessions.views.organiser import dashboard_url, organiser_required
+from sessions.views.organiser import dashboard_url
 
 TOPICS_PAGE = 20
 

@@ -18,9 +18,8 @@ from papers.selectors import search_papers
 from planner import nominations
 from planner.models import Nomination
 from planner.views.common import done, vary, viewer
-from readinggroup.roles import is_organiser
+from readinggroup.permissions import is_organiser, organiser_required
 from sessions.models import Session, Talk
-from sessions.views.organiser import organiser_required
 
 UPCOMING_SESSIONS = 8  # open talks offered in "Schedule on…"
 SEARCH_LIMIT = 10

@@ -3,6 +3,8 @@ they lead (paper, slides, links). Views parse the request, call the rule, render
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model

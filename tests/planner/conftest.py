@@ -77,7 +77,7 @@ def support(talk, person, position=1):
 
 
 def member_person(username, name=None):
-    from accounts.services import person_for
+    from sessions.people import person_for
 
     user = factories.UserFactory(username=username)
     person = person_for(user)
