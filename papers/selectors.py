@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from papers.catalogue_import import outline
 from papers.identifiers import normalize_title
-from papers.models import Paper, PaperLink, Proceedings, Topic
+from papers.models import Paper, Proceedings, Topic
 from papers.search import catalogue_version
-from papers.search.selectors import Filters, Hit, Listing
+
+# with_details lives with the search listing (which needs it) and is re-exported here.
+from papers.search.selectors import Filters, Hit, Listing, with_details
 from papers.search.text import Query, parse_query
 from papers.venues import PREPRINT_VENUE, is_preprint
 
@@ -117,14 +119,6 @@ def topic_and_descendants(topic_id: int) -> list[int]:
         found.append(current)
         todo.extend(children.get(current, []))
     return found
-
-
-def with_details(papers: QuerySet[Paper]) -> QuerySet[Paper]:
-    """Prefetch what a paper listing shows: topics (with their area) and links."""
-    return papers.prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.select_related("parent__parent")),
-        Prefetch("links", queryset=PaperLink.objects.order_by("position", "pk")),
-    )
 
 
 def paper_detail(pk: int, *, include_hidden: bool = False) -> Paper | None:

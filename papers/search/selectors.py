@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from papers.models import Paper
+from papers.models import Paper, PaperLink, Topic
 from papers.presented import presented_q
 from papers.search import catalogue_version
 from papers.search.models import SearchDocument
@@ -36,6 +36,14 @@ PAPER_FIELDS = [
     ("abstract", _("abstract")),
     ("notes", _("notes")),
 ]
+
+
+def with_details(papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    """Prefetch what a paper listing shows: topics (with their area) and links."""
+    return papers.prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.select_related("parent__parent")),
+        Prefetch("links", queryset=PaperLink.objects.order_by("position", "pk")),
+    )
 
 
 @dataclass
@@ -106,8 +114,6 @@ def _hidden_papers() -> QuerySet[Paper]:
 def _papers_by_id(ids: list[int]) -> dict[int, Paper]:
     if not ids:
         return {}
-    # Imported here: papers.selectors imports this module for `catalogue()`.
-    from papers.selectors import with_details
 
     papers = with_details(Paper.objects.public().select_related("proceedings__venue"))
     papers = papers.filter(pk__in=ids)
