@@ -24,6 +24,10 @@ class SessionPlan:
     leads: list[tuple[Talk, list[rotation.Candidate]]] = field(default_factory=list)
 
     @property
+    def open_talks(self) -> bool:
+        return bool(pairs.open_talks(self.session))
+
+    @property
     def empty(self) -> bool:
         return not self.pairs and not self.leads
 

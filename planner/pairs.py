@@ -84,7 +84,9 @@ def _candidates(kind: str, on: datetime.date) -> list[Paper]:
         )
     queued = Nomination.objects.filter(talk__isnull=True).values("paper_id")
     papers = (
-        Paper.objects.filter(venue)
+        # Not a paper arXiv says does not exist (hidden from the public catalogue).
+        Paper.objects.public()
+        .filter(venue)
         .exclude(presented.taken_q())
         .select_related("proceedings__venue")
         .order_by("-proceedings__year", "-arxiv_published", "-pk")

@@ -50,7 +50,8 @@ def related_papers(paper: Paper, limit: int = LIMIT) -> list[Related]:
         proceedings__isnull=True, arxiv_published__year__range=(year - YEARS, year)
     )
     candidates = list(
-        Paper.objects.filter(in_window)
+        Paper.objects.public()
+        .filter(in_window)
         .exclude(pk=paper.pk)
         .select_related("proceedings__venue")
         .order_by("-proceedings__year", "-arxiv_published", "-pk")[:CANDIDATES]

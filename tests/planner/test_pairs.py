@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from papers.models import Paper
 from planner import nominations, pairs
 from planner.nominations import QueueError
 from sessions.rules import ARXIV, CONFERENCE, check_session, paper_kind, sessions_for_checks
@@ -149,3 +150,10 @@ def test_pair_query_count_is_constant(taxonomy, django_assert_num_queries):
     grow(5)
     with django_assert_num_queries(12):
         assert len(pairs.suggest_pairs(s, limit=50)) > 7
+
+
+def test_a_paper_arxiv_says_does_not_exist_is_never_suggested(taxonomy):
+    t = taxonomy
+    sosp("Conf", [t["inference"]])
+    arxiv("Typo id", [t["inference"]], fetch_status=Paper.FetchStatus.MISSING)
+    assert pairs.suggest_pairs(planned(factories.TermFactory())) == []

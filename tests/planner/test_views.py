@@ -369,3 +369,17 @@ def test_catalogue_shows_and_filters_presented(client, db):
     assert client.get(reverse("papers:api-list"), {"presented": "yes"}).json()["count"] == 1
     assert client.get(reverse("papers:api-list"), {"presented": "maybe"}).status_code == 400
     assert fresh
+
+
+def test_topic_review_query_count_is_constant(
+    organiser_client, taxonomy, django_assert_num_queries
+):
+    sosp("Paged KV cache for LLM inference", [taxonomy["inference"]])
+    arxiv("KV cache eviction one")
+    with django_assert_num_queries(10) as small:
+        organiser_client.get(reverse("planner:topics"))
+    for i in range(8):
+        arxiv(f"KV cache eviction {i} for LLM inference")
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = organiser_client.get(reverse("planner:topics")).content.decode()
+    assert page.count("Accept LLM \u203a LLM Inference") == 9
