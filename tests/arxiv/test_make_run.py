@@ -128,7 +128,10 @@ def test_make_run_fetches_in_a_worker_and_ctrl_c_stops_both(tmp_path):
         status, headers, _ = browser.request("/papers/add-arxiv/", {"arxiv": "2501.00042"})
         elapsed = time.monotonic() - started
         assert status == 302
-        assert elapsed < 1.0, f"the paste took {elapsed:.2f} s"
+        # The sub-second answer is pinned in-process (tests/arxiv/test_paste.py); here runserver,
+        # the worker and beat share the machine with the rest of the suite, so the bound only
+        # says the request never waits for arXiv (which used to freeze it for 17-20 s).
+        assert elapsed < 5.0, f"the paste took {elapsed:.2f} s"
         paper_id = re.search(r"paper=(\d+)", headers["Location"]).group(1)
 
         def fetched() -> bool:
