@@ -93,6 +93,29 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# Seconds. A request never hangs on the database: an address that accepts and never answers
+# fails after DB_CONNECT_TIMEOUT, PostgreSQL cancels a statement after DB_STATEMENT_TIMEOUT,
+# and a SQLite writer waits at most SQLITE_BUSY_TIMEOUT for the write lock.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "30"))
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20"))
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # Many writers, one file: WAL lets readers go on beside the writer; IMMEDIATE takes the
+        # write lock when a transaction begins, so a writer waits its turn (busy timeout)
+        # instead of failing with "database is locked" when its read lock cannot be upgraded.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **_db.get("OPTIONS", {}),
+    }
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["OPTIONS"] = {
+        "connect_timeout": DB_CONNECT_TIMEOUT,
+        "options": f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}",
+        **_db.get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
