@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
 from papers.services import keep_in_catalogue, request_fetch
@@ -154,6 +156,20 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
         self.message_user(
             request, f"{kept} paper(s) kept in the public catalogue.", messages.SUCCESS
         )
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # The talks of a deleted paper are kept (SET NULL, their title and link copied from the
+        # paper first: sessions/deletion.py), which Django's cascade list leaves out; say so.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        talks = [
+            f"{talk} ({paper.title})"
+            for paper in objs
+            for talk in paper.talks.select_related("session").order_by("session__date", "position")
+        ]
+        if talks:
+            to_delete += [_("Talks kept, with the paper's title and link copied onto them:"), talks]
+            model_count[ngettext("talk kept", "talks kept", len(talks))] = len(talks)
+        return to_delete, model_count, perms_needed, protected
 
     def save_model(self, request: HttpRequest, obj: Paper, form, change: bool) -> None:
         # A hand edit wins over the next arXiv fetch or list import: remember what was edited.

@@ -9,9 +9,10 @@ rows with queryset.update() without setting `updated_at` should call schedule_ch
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from papers.models import Paper
+from sessions import deletion
 from sessions.caching import schedule_changed
 from sessions.models import Person, Presenter, Session, Talk, Term
 
@@ -40,3 +41,5 @@ def connect() -> None:
     post_save.connect(_paper_changed, sender=Paper, dispatch_uid="schedule-save-Paper")
     # A deleted paper leaves its talks with SET NULL, which no timestamp records.
     post_delete.connect(_changed, sender=Paper, dispatch_uid="schedule-delete-Paper")
+    pre_delete.connect(deletion.paper_deleting, sender=Paper, dispatch_uid="keep-talks-of-Paper")
+    post_delete.connect(deletion.talk_deleted, sender=Talk, dispatch_uid="slides-file-of-Talk")
