@@ -23,6 +23,7 @@ from sessions.forms.organiser import (
 )
 from sessions.models import Session, Term
 from sessions.numbering import roman
+from sessions.paging import page_number_of
 from sessions.readme.exporter import export_term
 from sessions.readme.importer import ImportResult, import_schedule
 from sessions.readme.parsed import ScheduleFormatError
@@ -34,7 +35,10 @@ IMPORT_MAX_AGE = 6 * 60 * 60  # seconds a preview stays valid
 
 def dashboard_url(term: Term, session: Session | None = None) -> str:
     url = reverse("schedule:organiser_term", kwargs={"slug": term.slug})
-    return f"{url}#session-{session.pk}" if session is not None else url
+    if session is None:
+        return url
+    # The dashboard is paged (sessions/paging.py): land on the page that holds the row.
+    return f"{url}?page={page_number_of(session)}#session-{session.pk}"
 
 
 # --- terms ---------------------------------------------------------------------------------

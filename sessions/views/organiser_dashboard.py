@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from papers.presented import attach_showings
 from papers.selectors import search_papers
 from readinggroup.permissions import organiser_required
-from sessions import planning, signups
+from sessions import paging, planning, signups
 from sessions.forms.organiser import (
     AssignPresenterForm,
     MoveTalkForm,
@@ -106,8 +106,9 @@ def _render_rows(
     error_session_id: int | None = None,
 ) -> HttpResponse:
     """The rows of these sessions: the first is the swap target, the others go out of band."""
-    sessions = list(sessions_for_checks(term))
-    by_id = {s.pk: s for s in sessions}
+    # Only these rows, and the page of the first as move targets: a 10,000-session term
+    # costs what a small one does.
+    by_id = {s.pk: s for s in sessions_for_checks(term).filter(pk__in=session_ids)}
     rows = []
     for index, session_id in enumerate(session_ids):
         session = by_id.get(session_id)
@@ -117,7 +118,8 @@ def _render_rows(
         row.error = error if session_id == (error_session_id or session_ids[0]) else ""
         row.oob = index > 0
         rows.append(row)
-    context = _row_context(term, rows, sessions)
+    targets = paging.page_of(rows[0].session) if rows else []
+    context = _row_context(term, rows, targets)
     return render(request, f"{TEMPLATES}/term.html#session-rows", context)
 
 
@@ -144,14 +146,16 @@ def _answer(
 @require_GET
 def term_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(Term, slug=slug)
-    sessions = list(sessions_for_checks(term))
+    page = paging.dashboard_page(term, request.GET.get("page"), timezone.localdate())
+    sessions = list(page.object_list)
     rows = _rows(term, sessions)
     context = _row_context(term, rows, sessions)
     context.update(
         nav="organise",
+        page=page,
         rules_form=RulesForm(instance=term),
         problem_count=sum(len(row.problems) for row in rows),
-        pending_count=sum(len(item.pending) for row in rows for item in row.talks),
+        pending_count=Presenter.objects.filter(talk__session__term=term, confirmed=False).count(),
     )
     return render(request, f"{TEMPLATES}/term.html", context)
 

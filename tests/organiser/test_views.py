@@ -269,10 +269,11 @@ def test_dashboard_query_count_does_not_grow(client, organiser, count, django_as
         factories.PresenterFactory(talk=talk, role="support")
     client.force_login(organiser)
     url = reverse("schedule:organiser_term", args=[term.slug])
-    # Session, user, organiser group, term, sessions, talks (+papers), presenters (+people),
-    # people for the presenter form; the planner's swaps (nothing here needs suggestions:
+    # Session, user, organiser group, term, the page's counts (sessions, past ones), the
+    # term's pending sign-ups, sessions, talks (+papers), presenters (+people), people for
+    # the presenter form; the planner's swaps (nothing here needs suggestions:
     # tests/planner/test_views.py pins the dashboard with them).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.content.decode().count('id="talk-') == 2 * count
 
