@@ -28,8 +28,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 FORMAT = "readinggroup-backup/1"
-# Rebuilt by migrate (or by the app itself): never dumped, never counted as data.
-EXCLUDED = ("contenttypes", "auth.permission", "admin.logentry", "sessions.session")
+# Rebuilt by migrate, or derived (the search index: database triggers write the papers' rows
+# as papers load, the restore command re-indexes slides): never dumped, never counted as data.
+EXCLUDED = (
+    "contenttypes",
+    "auth.permission",
+    "admin.logentry",
+    "sessions.session",
+    "papers.searchdocument",
+)
 
 
 class RestoreError(Exception):

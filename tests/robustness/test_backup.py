@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
 from papers.models import Paper, PaperLink
+from papers.search.models import SearchDocument
 from sessions.models import Presenter, Talk, Term
 from tests import factories
 
@@ -32,7 +33,9 @@ def seed() -> Talk:
     talk = factories.TalkFactory(paper=paper)
     user = factories.UserFactory(username="ada")
     factories.PresenterFactory(talk=talk, person=factories.PersonFactory(name="Ada", user=user))
-    talk.slides_file.save("s.pdf", ContentFile(SLIDES), save=True)
+    talk.slides_file.save("s.pdf", ContentFile(SLIDES), save=False)
+    talk.slides_text = "gradient checkpoints on failure"
+    talk.save()
     return talk
 
 
@@ -45,12 +48,16 @@ def picture() -> dict:
         "term": (talk.session.term.slug, talk.session.date, talk.position),
         "presenters": list(Presenter.objects.values_list("person__name", "person__user__username")),
         "slides": talk.slides_file.name,
+        "search": sorted(
+            SearchDocument.objects.values_list("kind", "paper_id", "talk_id", "title")
+        ),
     }
 
 
 def round_trip(tmp_path, media) -> None:
     talk = seed()
     before = picture()
+    assert {row[0] for row in before["search"]} == {"paper", "slides"}
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
     with tarfile.open(archive) as opened:

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from readinggroup import backup
+from sessions.models import Talk
+from sessions.search import index_talk
 
 
 class Command(BaseCommand):
@@ -29,4 +31,8 @@ class Command(BaseCommand):
             summary = backup.restore(file, force=force)
         except backup.RestoreError as exc:
             raise CommandError(str(exc)) from None
+        # The search index is not in the archive: the papers' rows came back with the papers
+        # (database triggers); the slides' rows are written here, as a slides upload would.
+        for talk in Talk.objects.exclude(slides_text="").select_related("session__term"):
+            index_talk(talk)
         self.stdout.write(f"Restored {summary.objects} rows and {summary.files} uploaded file(s).")
