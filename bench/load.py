@@ -201,7 +201,7 @@ def race(port: int, seeded: dict, rec: Recorder) -> None:
             barrier.wait(timeout=60)
             timed(
                 rec,
-                "race: 50 x lead sign-up",
+                f"race: {len(seeded['racers'])} x lead sign-up",
                 port,
                 "POST",
                 f"/talks/{talk}/signup/",
