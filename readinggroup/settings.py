@@ -11,6 +11,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from celery.schedules import crontab
+
+from readinggroup.email_url import parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
     "sessions.apps.ScheduleConfig",
     "accounts",
     "planner",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -162,15 +167,25 @@ STORAGES = {
     },
 }
 
+# Mail: EMAIL_URL (readinggroup/email_url.py), else EMAIL_HOST and its friends, else the
+# console (the embedded default: `make run` prints every mail). Mails are sent by the worker.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-if os.environ.get("EMAIL_URL") or os.environ.get("EMAIL_HOST"):
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+if os.environ.get("EMAIL_URL"):
+    globals().update(parse_email_url(os.environ["EMAIL_URL"]))
+elif os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reading-group@localhost")
+# Where links in mails point (mails are written by the worker, outside any request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days before a session its presenters are reminded (the day after, the lead gets asked
+# for the video and summary links).
+REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", "7,1")]
 
 # Celery. With REDIS_URL, Redis is the broker and result store. Without it (the embedded
 # default) the broker is kombu's filesystem transport: messages are files in CELERY_DATA_DIR,
@@ -207,6 +222,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "refresh-arxiv-metadata": {
         "task": "papers.tasks.refresh_arxiv_metadata",
         "schedule": float(os.environ.get("ARXIV_REFRESH_EVERY", "3600")),
+    },
+    # Reminders before and after sessions, once a day (each mail is written once, so a
+    # restart or a second run the same day sends nothing twice).
+    "send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(
+            hour=int(os.environ.get("REMINDER_HOUR", "8")), minute=0
+        ),
+    },
+    # Queued mails whose delivery task was lost (a broker restart) go out again.
+    "requeue-lost-mail": {
+        "task": "notifications.tasks.requeue_lost_mail",
+        "schedule": 1800.0,
     },
 }
 

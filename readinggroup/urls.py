@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("papers.urls")),
     path("", include("sessions.views.urls")),
     path("", include("planner.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler403 = "readinggroup.errors.permission_denied"

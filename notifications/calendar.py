@@ -1,0 +1,58 @@
+"""A member's personal calendar: the sessions they present in, with only their own talks.
+
+The URL holds a secret token (CalendarToken) instead of a login, so calendar apps can
+subscribe; a new token makes the old URL answer 404. The events come from the schedule's own
+iCal builder (sessions/exports/ical.py), so they look and update like the public calendar's.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from notifications.models import CalendarToken, new_calendar_token
+from sessions.exports.ical import calendar_text
+from sessions.models import Person, Session
+from sessions.selectors import talks_queryset
+
+
+def token_of(user: AbstractBaseUser) -> CalendarToken:
+    return CalendarToken.objects.get_or_create(user=user)[0]
+
+
+def regenerate(user: AbstractBaseUser) -> CalendarToken:
+    token = token_of(user)
+    token.token = new_calendar_token()
+    token.save(update_fields=["token", "created_at"])
+    return token
+
+
+def owner_of(token: str) -> AbstractBaseUser | None:
+    found = CalendarToken.objects.filter(token=token).select_related("user__person").first()
+    if found is None or not found.user.is_active:
+        return None
+    return found.user
+
+
+def member_sessions(person: Person | None) -> list[Session]:
+    """The sessions with a talk `person` presents, each holding only those talks."""
+    if person is None:
+        return []
+    own_talks = talks_queryset().filter(presenters__person=person)
+    return list(
+        Session.objects.filter(talks__presenters__person=person)
+        .distinct()
+        .prefetch_related(Prefetch("talks", queryset=own_talks))
+        .order_by("date")
+    )
+
+
+def calendar_for(user: AbstractBaseUser, site_url: str) -> str:
+    person = getattr(user, "person", None)
+    name = _("%(group)s · talks of %(name)s") % {
+        "group": settings.GROUP_NAME,
+        "name": getattr(person, "name", "") or user.get_username(),
+    }
+    return calendar_text(member_sessions(person), name, site_url)

@@ -1,0 +1,144 @@
+"""The outbox (one row per mail, its state and text), members' opt-outs, organisers' template
+overrides, the outbox setting, and the secret of each member's personal calendar."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Message(models.Model):
+    """One mail. `key` names the event it is about, so the same event never makes two mails
+    (a second beat run, a retried task, a signal sent twice); the state says how far it got."""
+
+    class State(models.TextChoices):
+        HELD = "held", _("Held for review")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    # The member it was written for (per-recipient kinds): their opt-out and unsubscribe link.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mails",
+    )
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mails_written",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="message_state_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["held", "queued", "sending", "sent", "failed", "discarded"]),
+                name="message_state_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == self.State.HELD
+
+
+class OptOut(models.Model):
+    """A member does not want mails of this kind (profile page or an unsubscribe link)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_opt_outs"
+    )
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="optout_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} opted out of {self.kind}"
+
+
+class MailTemplate(models.Model):
+    """An organiser's version of one kind's subject and text; deleting it restores the default."""
+
+    kind = models.CharField(max_length=40, unique=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"template for {self.kind}"
+
+
+class OutboxSettings(models.Model):
+    """One row: whether automatic mails wait in the outbox for an organiser."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    hold_automatic = models.BooleanField(
+        default=False,
+        verbose_name=_("Hold automatic mails for review"),
+        help_text=_("Notifications and reminders wait in the outbox until an organiser sends them."),
+    )
+
+    class Meta:
+        verbose_name = _("outbox settings")
+        verbose_name_plural = _("outbox settings")
+
+    def __str__(self) -> str:
+        return "outbox settings"
+
+    @classmethod
+    def current(cls) -> OutboxSettings:
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarToken(models.Model):
+    """The secret in a member's personal calendar URL; a new one makes the old URL 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

@@ -1,0 +1,269 @@
+"""The outbox: every mail is a Message row first, sent by a Celery task after the commit.
+
+- `queue_mail` writes the row for one member and one event (skipped when the member has no
+  address or turned the kind off, or when the event's key already has its mail) and, unless
+  organisers hold automatic mails, sends the delivery task once the transaction commits.
+- `deliver` (the task's body) claims the row (queued -> sending, one UPDATE, so two workers or
+  a retried task cannot both send it), sends it through Django's mail backend and marks it
+  sent; an SMTP/network failure puts it back to queued for the task's retry, and after the
+  last attempt marks it failed with the error.
+- Organisers edit, send or discard held mails, and write one mail to a session's presenters.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+
+from celery import current_app
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications import kinds
+from notifications.models import Message, OptOut, OutboxSettings
+from notifications.rendering import Rendered, compose, render
+from notifications.unsubscribe import footer_for, list_unsubscribe_headers
+
+logger = logging.getLogger("notifications")
+
+DELIVER_TASK = "notifications.tasks.deliver_message"
+# Failures worth another try later: the server refused for now, the network dropped.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+class OutboxError(Exception):
+    """An outbox action that cannot be done (e.g. sending a mail already sent)."""
+
+
+def address_of(user: AbstractBaseUser | None) -> str:
+    if user is None or not user.is_active:
+        return ""
+    return (getattr(user, "email", "") or "").strip()
+
+
+def wants(user: AbstractBaseUser, kind: str) -> bool:
+    return not OptOut.objects.filter(user=user, kind=kind).exists()
+
+
+def holding() -> bool:
+    return OutboxSettings.current().hold_automatic
+
+
+def queue_mail(
+    kind: str, user: AbstractBaseUser | None, key: str, context: dict[str, object]
+) -> Message | None:
+    """The mail of `kind` about one event (`key`) to one member; None when none is due."""
+    address = address_of(user)
+    if not address or user is None or not wants(user, kind):
+        return None
+    full_key = f"{kind}:{key}:{user.pk}"
+    if Message.objects.filter(key=full_key).exists():
+        return None
+    context = {"name": _display_name(user), **context}
+    rendered = render(kind, context, footer=footer_for(user, kind))
+    return _store(
+        key=full_key,
+        kind=kind,
+        to=[address],
+        rendered=rendered,
+        recipient=user,
+        headers=list_unsubscribe_headers(user, kind),
+        state=Message.State.HELD if holding() else Message.State.QUEUED,
+    )
+
+
+def _display_name(user: AbstractBaseUser) -> str:
+    person = getattr(user, "person", None)
+    return getattr(person, "name", "") or user.get_username()
+
+
+def _store(*, key: str, kind: str, to: list[str], rendered: Rendered, **fields) -> Message | None:
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's work alone
+            message = Message.objects.create(
+                key=key,
+                kind=kind,
+                to=to,
+                subject=rendered.subject,
+                body_text=rendered.text,
+                body_html=rendered.html,
+                **fields,
+            )
+    except IntegrityError:
+        return None  # the same event's mail, written meanwhile by someone else
+    if message.state == Message.State.QUEUED:
+        enqueue(message)
+    return message
+
+
+def enqueue(message: Message) -> None:
+    """Send the delivery task after the commit (at once outside a transaction).
+
+    Looked up by name: notifications.tasks wraps this module, which never imports it.
+    """
+    current_app.tasks[DELIVER_TASK].delay_on_commit(message.pk)
+
+
+def queue_all(kind: str, users: Iterable[AbstractBaseUser], key: str, context: dict) -> int:
+    return sum(1 for user in users if queue_mail(kind, user, key, context) is not None)
+
+
+def direct_message(
+    author: AbstractBaseUser, recipients: list[AbstractBaseUser], subject: str, body: str, key: str
+) -> Message:
+    """An organiser's one mail to several presenters: all in To, so a reply-all reaches every
+    one of them; the author in Cc (and Reply-To with all of them) so they see the thread."""
+    addresses = list(dict.fromkeys(a for a in (address_of(u) for u in recipients) if a))
+    if not addresses:
+        raise OutboxError(_("None of these presenters has an email address."))
+    author_address = address_of(author)
+    cc = [author_address] if author_address and author_address not in addresses else []
+    rendered = compose(subject.strip(), body)
+    message = _store(
+        key=key,
+        kind=kinds.DIRECT,
+        to=addresses,
+        rendered=rendered,
+        cc=cc,
+        reply_to=[*addresses, *cc],
+        created_by=author,
+        state=Message.State.QUEUED,
+    )
+    if message is None:
+        raise OutboxError(_("This message was sent already."))
+    return message
+
+
+# --- delivery -------------------------------------------------------------------------------
+
+
+def _claim(message_id: int) -> Message | None:
+    claimed = Message.objects.filter(pk=message_id, state=Message.State.QUEUED).update(
+        state=Message.State.SENDING, updated_at=timezone.now()
+    )
+    return Message.objects.get(pk=message_id) if claimed else None
+
+
+def email_for(message: Message) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.to,
+        cc=message.cc,
+        reply_to=message.reply_to,
+        headers=message.headers,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def deliver(message_id: int, *, last_attempt: bool = True) -> str:
+    """Send one queued mail. Returns what happened; raises a transient error for a retry."""
+    message = _claim(message_id)
+    if message is None:
+        state = Message.objects.filter(pk=message_id).values_list("state", flat=True).first()
+        return f"not queued ({state or 'gone'})"
+    try:
+        email_for(message).send()
+    except TRANSIENT_ERRORS as exc:
+        failed = last_attempt
+        Message.objects.filter(pk=message.pk).update(
+            state=Message.State.FAILED if failed else Message.State.QUEUED,
+            attempts=message.attempts + 1,
+            last_error=f"{type(exc).__name__}: {exc}",
+            updated_at=timezone.now(),
+        )
+        logger.warning("mail %s to %s failed: %s", message.pk, message.to, exc)
+        if failed:
+            return "failed"
+        raise
+    Message.objects.filter(pk=message.pk).update(
+        state=Message.State.SENT,
+        attempts=message.attempts + 1,
+        last_error="",
+        sent_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return "sent"
+
+
+def requeue_lost(older_than_minutes: int = 120) -> int:
+    """Queued mails whose task never came (a broker restart): send them again (periodic)."""
+    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    lost = list(
+        Message.objects.filter(state=Message.State.QUEUED, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in lost:
+        current_app.tasks[DELIVER_TASK].delay(pk)
+    return len(lost)
+
+
+# --- the organisers' outbox ------------------------------------------------------------------
+
+
+def _held(message: Message) -> Message:
+    locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.state != Message.State.HELD:
+        raise OutboxError(
+            _("This mail is no longer held (it is %(state)s).")
+            % {"state": locked.get_state_display().lower()}
+        )
+    return locked
+
+
+def edit_held(message: Message, subject: str, text: str) -> Message:
+    subject, text = subject.strip(), text.strip()
+    if not subject or not text:
+        raise OutboxError(_("A mail needs a subject and a text."))
+    with transaction.atomic():
+        locked = _held(message)
+        rendered = compose(subject, text)
+        locked.subject = rendered.subject
+        locked.body_text = rendered.text
+        locked.body_html = rendered.html
+        locked.save(update_fields=["subject", "body_text", "body_html", "updated_at"])
+    return locked
+
+
+def send_held(message: Message) -> Message:
+    with transaction.atomic():
+        locked = _held(message)
+        locked.state = Message.State.QUEUED
+        locked.save(update_fields=["state", "updated_at"])
+        enqueue(locked)
+    return locked
+
+
+def discard_held(message: Message) -> Message:
+    with transaction.atomic():
+        locked = _held(message)
+        locked.state = Message.State.DISCARDED
+        locked.save(update_fields=["state", "updated_at"])
+    return locked
+
+
+def retry_failed(message: Message) -> Message:
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if locked.state != Message.State.FAILED:
+            raise OutboxError(_("Only a failed mail can be sent again."))
+        locked.state = Message.State.QUEUED
+        locked.save(update_fields=["state", "updated_at"])
+        enqueue(locked)
+    return locked
+
+
+def set_holding(hold: bool) -> OutboxSettings:
+    current = OutboxSettings.current()
+    current.hold_automatic = hold
+    current.save(update_fields=["hold_automatic"])
+    return current
