@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planner.models import SwapRequest
+from sessions import events
 from sessions.models import Person, Presenter, Session, Talk
 
 PENDING = SwapRequest.Status.PENDING
@@ -59,13 +60,15 @@ def request_swap(presenter: Presenter, to_person: Person) -> SwapRequest:
                 )
             if SwapRequest.objects.filter(presenter=row, status=PENDING).exists():
                 raise SwapError(_("You already asked someone; withdraw that request first."))
-            return SwapRequest.objects.create(
+            swap = SwapRequest.objects.create(
                 presenter=row,
                 talk=talk,
                 from_person_id=row.person_id,
                 to_person=to_person,
                 role=row.role,
             )
+            events.swap_requested.send(__name__, swap=swap)
+            return swap
     except IntegrityError as exc:
         raise SwapError(_("You already asked someone; withdraw that request first.")) from exc
 
@@ -96,6 +99,7 @@ def accept(swap: SwapRequest, person: Person) -> Presenter:
                 row.person = person
                 row.save(update_fields=["person", "updated_at"])
                 _decide(locked, SwapRequest.Status.ACCEPTED)
+                events.swap_accepted.send(__name__, swap=locked, presenter=row)
                 return row
             # The presenter left (or was moved) meanwhile: the request has nothing to hand over.
             _decide(locked, SwapRequest.Status.CANCELLED)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from sessions import events
 from sessions.models import Session, Talk, Term
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -180,9 +181,11 @@ def move_talk(talk: Talk, to_session: Session) -> Talk:
                 f"The session of {target.date.isoformat()} is full ({len(talks)} talks, no empty "
                 "slot); add a slot to it or move one of its talks away first."
             )
+        from_session = talk.session
         talk.session = target
         talk.position = position
         talk.save(update_fields=["session", "position", "updated_at"])
+        events.talk_moved.send(__name__, talk=talk, from_session=from_session)
     return talk
 
 

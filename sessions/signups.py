@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from sessions import events
 from sessions.models import Person, Presenter, Talk
 from sessions.people import guest_named
 
@@ -135,13 +136,15 @@ def sign_up(talk: Talk, person: Person, role: str) -> Presenter:
                         f"This talk already has {len(supporters)} supporters, "
                         f"the most the group allows ({settings.MAX_SUPPORTERS})."
                     )
-            return Presenter.objects.create(
+            row = Presenter.objects.create(
                 talk=locked,
                 person=person,
                 role=role,
                 position=_next_position(locked, role),
                 confirmed=False,
             )
+            events.signed_up.send(__name__, presenter=row)
+            return row
     except IntegrityError as exc:
         raise _explain_conflict(talk, person, role) from exc
 
@@ -157,7 +160,11 @@ def withdraw(talk: Talk, person: Person) -> None:
             raise TalkClosed(
                 "This talk has already taken place; ask an organiser to change its presenters."
             )
+        presenter_id, role = row.pk, row.role
         row.delete()
+        events.withdrew.send(
+            __name__, talk=locked, person=person, role=role, presenter_id=presenter_id
+        )
 
 
 def assign_presenter(talk: Talk, person: Person, role: str) -> Presenter:
@@ -176,15 +183,18 @@ def assign_presenter(talk: Talk, person: Person, role: str) -> Presenter:
                 if not existing.confirmed:
                     existing.confirmed = True
                     existing.save(update_fields=["confirmed", "updated_at"])
+                    events.confirmed.send(__name__, presenter=existing)
                 return existing
             _check_common(locked, person, role)
-            return Presenter.objects.create(
+            row = Presenter.objects.create(
                 talk=locked,
                 person=person,
                 role=role,
                 position=_next_position(locked, role),
                 confirmed=True,
             )
+            events.assigned.send(__name__, presenter=row)
+            return row
     except IntegrityError as exc:
         raise _explain_conflict(talk, person, role) from exc
 
@@ -206,14 +216,27 @@ def assign_person_or_guest(
 def remove_presenter(presenter: Presenter) -> None:
     """An organiser takes a presenter off a talk."""
     with transaction.atomic():
-        _lock(presenter.talk)
-        Presenter.objects.filter(pk=presenter.pk).delete()
+        talk = _lock(presenter.talk)
+        deleted, _by_model = Presenter.objects.filter(pk=presenter.pk).delete()
+        if deleted:
+            events.removed.send(
+                __name__,
+                talk=talk,
+                person=presenter.person,
+                role=presenter.role,
+                presenter_id=presenter.pk,
+            )
 
 
 def confirm_presenter(presenter: Presenter) -> Presenter:
     """An organiser confirms a member's own sign-up."""
-    Presenter.objects.filter(pk=presenter.pk).update(confirmed=True, updated_at=timezone.now())
-    presenter.confirmed = True
+    with transaction.atomic():
+        changed = Presenter.objects.filter(pk=presenter.pk, confirmed=False).update(
+            confirmed=True, updated_at=timezone.now()
+        )
+        presenter.confirmed = True
+        if changed:
+            events.confirmed.send(__name__, presenter=presenter)
     return presenter
 
 
