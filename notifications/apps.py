@@ -7,5 +7,6 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The schedule's events (sessions/events.py) become mails.
-        from notifications import receivers  # noqa: F401
+        # The schedule's events (sessions/events.py) become mails; the tasks are registered in
+        # every process (web too), since the outbox sends them by name.
+        from notifications import receivers, tasks  # noqa: F401

@@ -112,7 +112,9 @@ class OutboxSettings(models.Model):
     hold_automatic = models.BooleanField(
         default=False,
         verbose_name=_("Hold automatic mails for review"),
-        help_text=_("Notifications and reminders wait in the outbox until an organiser sends them."),
+        help_text=_(
+            "Notifications and reminders wait in the outbox until an organiser sends them."
+        ),
     )
 
     class Meta:

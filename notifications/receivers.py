@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from notifications import kinds
 from notifications.context import role_label, talk_context
 from notifications.outbox import queue_all, queue_mail
-from readinggroup.roles import ORGANISERS_GROUP
+from readinggroup.permissions import ORGANISERS_GROUP
 from sessions import events
 from sessions.models import Person, Presenter, Session, Talk
 
@@ -64,7 +64,9 @@ def on_signed_up(sender, presenter: Presenter, **kwargs) -> None:
 @receiver(events.confirmed)
 def on_confirmed(sender, presenter: Presenter, **kwargs) -> None:
     context = _context(presenter.talk, presenter.person, presenter.role)
-    queue_mail(kinds.SIGNUP_CONFIRMED, _user(presenter.person), f"presenter-{presenter.pk}", context)
+    queue_mail(
+        kinds.SIGNUP_CONFIRMED, _user(presenter.person), f"presenter-{presenter.pk}", context
+    )
 
 
 @receiver(events.assigned)
@@ -102,10 +104,14 @@ def on_withdrew(sender, talk: Talk, person: Person, role: str, presenter_id: int
 @receiver(events.talk_moved)
 def on_talk_moved(sender, talk: Talk, from_session: Session, **kwargs) -> None:
     context = {**talk_context(talk), "old_date": talk_context(talk, from_session)["session_date"]}
-    key = f"talk-{talk.pk}-from-{from_session.pk}-to-{talk.session_id}-{talk.updated_at.timestamp():.6f}"
+    # A talk may move back and forth: the move's time tells two moves to one session apart.
+    moved_at = f"{talk.updated_at.timestamp():.6f}"
+    key = f"talk-{talk.pk}-from-{from_session.pk}-to-{talk.session_id}-{moved_at}"
     rows = Presenter.objects.filter(talk_id=talk.pk).select_related("person__user")
     for row in rows:
-        queue_mail(kinds.TALK_MOVED, _user(row.person), key, {**context, "role": role_label(row.role)})
+        queue_mail(
+            kinds.TALK_MOVED, _user(row.person), key, {**context, "role": role_label(row.role)}
+        )
 
 
 @receiver(events.swap_requested)

@@ -84,7 +84,9 @@ def plan(today: datetime.date) -> list[Due]:
                 for row in talk.presenters.all():
                     if row.role == Presenter.Role.LEAD:
                         due.append(
-                            Due(kinds.FOLLOW_UP, row.person.user, key, {**context, "missing": links})
+                            Due(
+                                kinds.FOLLOW_UP, row.person.user, key, {**context, "missing": links}
+                            )
                         )
     return _not_yet_written(due)
 

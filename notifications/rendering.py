@@ -68,7 +68,8 @@ def compile_template(source: str) -> Template:
     try:
         template = TEXT_ENGINE.from_string(source)
     except TemplateSyntaxError as exc:
-        raise MailTemplateError(_("The template does not compile: %(error)s") % {"error": exc})
+        message = _("The template does not compile: %(error)s") % {"error": exc}
+        raise MailTemplateError(message) from exc
     if template.nodelist.get_nodes_by_type(DebugNode):
         raise MailTemplateError(_("{%% debug %%} is not allowed in a mail template."))
     return template
@@ -79,7 +80,8 @@ def render_source(source: str, context: dict[str, object]) -> str:
     try:
         return template.render(Context(context, autoescape=False))
     except Exception as exc:  # a broken override must not lose the mail: the caller decides
-        raise MailTemplateError(_("The template does not render: %(error)s") % {"error": exc})
+        message = _("The template does not render: %(error)s") % {"error": exc}
+        raise MailTemplateError(message) from exc
 
 
 def one_line(text: str) -> str:

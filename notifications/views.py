@@ -57,7 +57,9 @@ def outbox_page(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(state=state)
     else:
         state = ""
-    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "notifications/outbox.html",
@@ -90,7 +92,12 @@ def message_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "notifications/message.html",
-        {"nav": "organise", "message": message, "form": form, "kind_label": kinds.label(message.kind)},
+        {
+            "nav": "organise",
+            "message": message,
+            "form": form,
+            "kind_label": kinds.label(message.kind),
+        },
     )
 
 
@@ -106,7 +113,9 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
     except outbox.OutboxError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The mail is on its way to %(to)s.") % {"to": ", ".join(message.to)})
+        messages.success(
+            request, _("The mail is on its way to %(to)s.") % {"to": ", ".join(message.to)}
+        )
     return redirect(_back_to_outbox(request))
 
 
@@ -146,7 +155,9 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     if found is None:
         raise Http404(_("There is no mail of that kind."))
     source = source_for(kind)
-    form = MailTemplateForm(request.POST or None, initial={"subject": source.subject, "body": source.body})
+    form = MailTemplateForm(
+        request.POST or None, initial={"subject": source.subject, "body": source.body}
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
@@ -200,7 +211,9 @@ def _write(request: HttpRequest, presenters: list[Presenter], about: str, back: 
     people = [row.person for row in presenters]
     recipients = [person.user for person in people if person.user_id]
     addressed = [user for user in recipients if outbox.address_of(user)]
-    without = [person.name for person in people if not person.user_id or not outbox.address_of(person.user)]
+    without = [
+        person.name for person in people if not person.user_id or not outbox.address_of(person.user)
+    ]
     form = DirectMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +229,8 @@ def _write(request: HttpRequest, presenters: list[Presenter], about: str, back: 
         else:
             messages.success(
                 request,
-                _("Your message is on its way to %(count)d presenters.") % {"count": len(addressed)},
+                _("Your message is on its way to %(count)d presenters.")
+                % {"count": len(addressed)},
             )
             return redirect(back)
     return render(
@@ -235,7 +249,10 @@ def _write(request: HttpRequest, presenters: list[Presenter], about: str, back: 
 
 
 def _dashboard(session: Session) -> str:
-    return reverse("schedule:organiser_term", kwargs={"slug": session.term.slug}) + f"#session-{session.pk}"
+    return (
+        reverse("schedule:organiser_term", kwargs={"slug": session.term.slug})
+        + f"#session-{session.pk}"
+    )
 
 
 @organiser_required

@@ -44,7 +44,9 @@ def parse_email_url(url: str) -> dict[str, object]:
     if scheme not in ("smtp", "smtps"):
         return config
     if not parts.hostname:
-        raise ImproperlyConfigured(f"EMAIL_URL {scheme}:// needs a host, e.g. {scheme}://mail.example.org.")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL {scheme}:// needs a host, e.g. {scheme}://mail.example.org."
+        )
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     ssl = scheme == "smtps" or query.get("ssl", "").lower() in _TRUE
     try:

@@ -9,9 +9,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
-
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from readinggroup.email_url import parse_email_url
 
@@ -227,9 +226,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # restart or a second run the same day sends nothing twice).
     "send-reminders": {
         "task": "notifications.tasks.send_reminders",
-        "schedule": crontab(
-            hour=int(os.environ.get("REMINDER_HOUR", "8")), minute=0
-        ),
+        "schedule": crontab(hour=int(os.environ.get("REMINDER_HOUR", "8")), minute=0),
     },
     # Queued mails whose delivery task was lost (a broker restart) go out again.
     "requeue-lost-mail": {

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RANKS = {"readinggroup": 0, "papers": 1, "sessions": 2, "accounts": 3, "planner": 3}
+RANKS = {
+    "readinggroup": 0,
+    "papers": 1,
+    "sessions": 2,
+    "accounts": 3,
+    "planner": 3,
+    "notifications": 4,
+}
 LAYERS = list(RANKS)
 
 

@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Invite
+from notifications import calendar, kinds, unsubscribe
+from notifications.models import CalendarToken, MailTemplate, Message, OptOut, OutboxSettings
 from papers.models import Paper
 from planner import nominations, swaps
 from planner.models import Nomination, SwapRequest, Unavailability, Vote
@@ -202,6 +204,52 @@ TABLE = [
     ("POST", "planner:paper_topics", "paper", lambda w: {}, organiser_only(302)),
     ("GET", "planner:api_pairs", None, None, organisers_json(OK)),
     ("GET", "planner:api_presenters", None, None, organisers_json(OK)),
+    # Mail: the outbox, templates and messages to presenters are for organisers; choices and
+    # the calendar's new address need an account; the signed unsubscribe link and the secret
+    # calendar URL work without one.
+    ("GET", "notifications:outbox", None, None, organiser_only(200)),
+    ("POST", "notifications:outbox", None, lambda w: {"hold_automatic": "on"}, organiser_only(302)),
+    ("GET", "notifications:message", "message", None, organiser_only(200)),
+    (
+        "POST",
+        "notifications:message",
+        "message",
+        lambda w: {"subject": "Edited", "text": "Edited text"},
+        organiser_only(302),
+    ),
+    ("POST", "notifications:message_send", "message", lambda w: {}, organiser_only(302)),
+    ("POST", "notifications:message_discard", "message", lambda w: {}, organiser_only(302)),
+    ("GET", "notifications:templates", None, None, organiser_only(200)),
+    ("GET", "notifications:template", "kind", None, organiser_only(200)),
+    (
+        "POST",
+        "notifications:template",
+        "kind",
+        lambda w: {"subject": "Hi {{ name }}", "body": "Soon: {{ talk_title }}"},
+        organiser_only(302),
+    ),
+    ("POST", "notifications:template_restore", "kind", lambda w: {}, organiser_only(302)),
+    ("GET", "notifications:session_message", "session", None, organiser_only(200)),
+    (
+        "POST",
+        "notifications:session_message",
+        "session",
+        lambda w: {"subject": "Hello", "text": "All of you", "nonce": "s"},
+        organiser_only(302),
+    ),
+    ("GET", "notifications:talk_message", "talk", None, organiser_only(200)),
+    (
+        "POST",
+        "notifications:talk_message",
+        "talk",
+        lambda w: {"subject": "Hello", "text": "Both of you", "nonce": "t"},
+        organiser_only(302),
+    ),
+    ("POST", "notifications:preferences", None, lambda w: {"reminder": "on"}, everyone(302)),
+    ("GET", "notifications:unsubscribe", "unsubscribe", None, anyone(200)),
+    ("POST", "notifications:unsubscribe", "unsubscribe", lambda w: {}, anyone(200)),
+    ("GET", "notifications:calendar", "calendar", None, anyone(200)),
+    ("POST", "notifications:calendar_regenerate", None, lambda w: {}, everyone(302)),
 ]
 
 
@@ -227,6 +275,16 @@ class World:
         self.lead_presenter_pk = self.talk.presenters.get(role="lead").pk
         self.nomination, _ = nominations.nominate(self.paper, other.person, "worth reading")
         self.swap = swaps.request_swap(self.talk.presenters.get(role="lead"), member.person)
+        self.message = Message.objects.create(
+            key="permissions-table",
+            kind=kinds.REMINDER,
+            to=["x@example.org"],
+            subject="S",
+            body_text="T",
+            state=Message.State.HELD,
+        )
+        self.unsubscribe_token = unsubscribe.token_for(member, kinds.REMINDER)
+        self.calendar_token = calendar.token_of(member).token
 
     def kwargs(self, key):
         return {
@@ -244,6 +302,10 @@ class World:
             "presenter": {"pk": self.lead_presenter_pk},
             "nomination": {"pk": self.nomination.pk},
             "swap": {"pk": self.swap.pk, "answer": "decline"},
+            "message": {"pk": self.message.pk},
+            "kind": {"kind": kinds.REMINDER},
+            "unsubscribe": {"token": self.unsubscribe_token},
+            "calendar": {"token": self.calendar_token},
         }[key]
 
     def snapshot(self):
@@ -258,6 +320,11 @@ class World:
             list(Unavailability.objects.order_by("pk").values("person", "session")),
             list(SwapRequest.objects.order_by("pk").values("presenter", "to_person", "status")),
             list(Paper.topics.through.objects.order_by("pk").values("paper", "topic")),
+            list(Message.objects.order_by("pk").values("state", "subject", "body_text")),
+            list(OptOut.objects.order_by("pk").values("user", "kind")),
+            list(MailTemplate.objects.order_by("pk").values()),
+            list(OutboxSettings.objects.values()),
+            list(CalendarToken.objects.order_by("pk").values("user", "token")),
         )
 
 

@@ -25,7 +25,7 @@ def eager_celery(request, settings):
 
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
-    """Run what the code leaves for after the commit (the delivery tasks), as a real commit would."""
+    """Run what the code leaves for after the commit (the delivery tasks), as a commit would."""
 
     def run(action, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):

@@ -88,7 +88,7 @@ def test_member_chooses_mails_and_unsubscribes_from_a_link(
     # An unsubscribe link from a mail, opened signed out.
     page.context.clear_cookies()
     link = unsubscribe.unsubscribe_url(member, kinds.TALK_MOVED).replace(
-        "http://127.0.0.1:8000", live_server.url
+        "https://rg.example.org", live_server.url
     )
     page.goto(link)
     page.get_by_text("Stop getting “Your talk moved to another date” mails?").wait_for()

@@ -34,7 +34,9 @@ def test_console_file_and_locmem():
     assert parse_email_url("locmem://")["EMAIL_BACKEND"].endswith("locmem.EmailBackend")
 
 
-@pytest.mark.parametrize("url", ["mail.example.org", "http://x", "smtp://", "smtp://h:port", "file://"])
+@pytest.mark.parametrize(
+    "url", ["mail.example.org", "http://x", "smtp://", "smtp://h:port", "file://"]
+)
 def test_bad_urls_say_what_is_expected(url):
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         parse_email_url(url)

@@ -31,14 +31,19 @@ def test_the_profile_lists_the_kinds_and_saves_the_choice(client, member, people
         kinds.REMINDER
     }
     page = client.get(reverse("profile")).content.decode()
-    assert 'name="reminder" id="id_reminder" >' in page or 'name="reminder" id="id_reminder">' in page
+    assert (
+        'name="reminder" id="id_reminder" >' in page or 'name="reminder" id="id_reminder">' in page
+    )
     client.post(reverse("notifications:preferences"), {**wanted, kinds.REMINDER: "on"})
     assert not OptOut.objects.filter(user=member).exists()
 
 
 def test_organisers_may_turn_off_the_organisers_mails(client, organiser, people):
     client.force_login(organiser)
-    assert "Organisers: a sign-up awaits confirmation" in client.get(reverse("profile")).content.decode()
+    assert (
+        "Organisers: a sign-up awaits confirmation"
+        in client.get(reverse("profile")).content.decode()
+    )
 
 
 def _link(commit, people, talk):
@@ -100,7 +105,12 @@ def test_the_personal_calendar_has_only_the_member_s_talks(client, member, peopl
     assert response["Content-Type"].startswith("text/calendar")
     parsed = icalendar.Calendar.from_ical(response.content)
     events = [c for c in parsed.walk("VEVENT")]
-    assert sorted(e.decoded("dtstart").date() if hasattr(e.decoded("dtstart"), "date") else e.decoded("dtstart") for e in events) == [
+    assert sorted(
+        e.decoded("dtstart").date()
+        if hasattr(e.decoded("dtstart"), "date")
+        else e.decoded("dtstart")
+        for e in events
+    ) == [
         past.session.date,
         mine.session.date,
     ]
@@ -111,7 +121,9 @@ def test_the_personal_calendar_has_only_the_member_s_talks(client, member, peopl
 
 def test_a_wrong_or_replaced_token_is_404(client, member, people):
     old = calendar.token_of(member).token
-    assert client.get(reverse("notifications:calendar", kwargs={"token": "x" * 32})).status_code == 404
+    assert (
+        client.get(reverse("notifications:calendar", kwargs={"token": "x" * 32})).status_code == 404
+    )
     client.force_login(member)
     client.post(reverse("notifications:calendar_regenerate"))
     client.logout()

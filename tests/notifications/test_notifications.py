@@ -25,13 +25,13 @@ def mails_to(address: str) -> list:
     return [m for m in mail.outbox if address in m.to]
 
 
-def test_a_sign_up_tells_the_member_the_organisers_and_the_other_presenters(
-    commit, people, talk
-):
+def test_a_sign_up_tells_the_member_the_organisers_and_the_other_presenters(commit, people, talk):
     presenter(talk, people["bob"])  # bob leads already
     commit(signups.sign_up, talk, people["alice"], "support")
 
-    assert [m.to for m in mail.outbox if "Sign-up received" in m.subject] == [["member@example.org"]]
+    assert [m.to for m in mail.outbox if "Sign-up received" in m.subject] == [
+        ["member@example.org"]
+    ]
     organisers = [m for m in mail.outbox if m.subject.startswith("To confirm")]
     assert recipients(organisers) == ["organiser@example.org"]
     assert "Alice" in organisers[0].subject
@@ -50,10 +50,9 @@ def test_nothing_is_sent_inside_the_request_only_after_the_commit(people, talk):
 def test_a_rolled_back_sign_up_leaves_no_mail(commit, people, talk):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            signups.sign_up(talk, people["alice"], "lead")
-            raise RuntimeError("the request failed after the sign-up")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        signups.sign_up(talk, people["alice"], "lead")
+        raise RuntimeError("the request failed after the sign-up")
     assert not Message.objects.exists()
 
 
