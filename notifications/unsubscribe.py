@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
@@ -80,6 +81,7 @@ def footer_for(user: AbstractBaseUser, kind: str) -> str:
             "notifications/mail/footer.txt",
             {
                 "kind_label": kinds.label(kind),
+                "group": settings.GROUP_NAME,
                 "unsubscribe_url": unsubscribe_url(user, kind),
                 "preferences_url": site_url(reverse("profile")) + "#mail",
             },
