@@ -17,6 +17,7 @@ from papers.services import find_paper
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.planning import MAX_TALKS_PER_SESSION, MAX_WEEKS, WEEKDAYS
 from sessions.readme.encoding import decode_bytes
+from sessions.readme.years import far_year
 
 README_MAX_BYTES = 1024 * 1024
 
@@ -122,6 +123,18 @@ class SessionForm(NoColonMixin, forms.ModelForm):
         if clash is not None:
             raise forms.ValidationError(
                 f"{date.isoformat()} already holds a session ({clash.term.name}); one a day."
+            )
+        # The README importer's rule for a year that cannot be this term's (a typo such as
+        # 9999 would break every calendar that shows the schedule).
+        others = list(
+            self.instance.term.sessions.exclude(pk=self.instance.pk).values_list(
+                "date__year", flat=True
+            )
+        )
+        why = far_year(date.year, others)
+        if why is not None:
+            raise forms.ValidationError(
+                _("%(date)s is %(why)s; check the year.") % {"date": date.isoformat(), "why": why}
             )
         return date
 

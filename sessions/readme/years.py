@@ -97,15 +97,22 @@ MAX_YEARS_APART = 1
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 
+def far_year(year: int, sessions_years: Sequence[int]) -> str | None:
+    """Why `year` cannot be a session of a term whose sessions fall in `sessions_years`."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return f"outside {FIRST_YEAR}-{LAST_YEAR}"
+    if sessions_years:
+        middle = sorted(sessions_years)[len(sessions_years) // 2]
+        if abs(year - middle) > MAX_YEARS_APART:
+            return f"more than {MAX_YEARS_APART} year from the term's other sessions"
+    return None
+
+
 def far_years(years: Sequence[int]) -> dict[int, str]:
     """The indices of years that cannot be one of this term's sessions, with the reason."""
-    if not years:
-        return {}
-    middle = sorted(years)[len(years) // 2]
     far = {}
     for index, year in enumerate(years):
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            far[index] = f"outside {FIRST_YEAR}-{LAST_YEAR}"
-        elif abs(year - middle) > MAX_YEARS_APART:
-            far[index] = f"more than {MAX_YEARS_APART} year from the term's other sessions"
+        why = far_year(year, years)
+        if why is not None:
+            far[index] = why
     return far

@@ -451,6 +451,9 @@ def test_plain_save_redirects_to_the_row(client, organiser, term):
     [
         ("date", "2030-03-12", "2030-03-12 already holds a session (2030 Spring)"),
         ("date", "March 6th", "Enter a valid date"),
+        ("date", "9999-03-10", "9999-03-10 is outside 1900-2099; check the year."),
+        ("date", "0001-03-13", "0001-03-13 is outside 1900-2099; check the year."),
+        ("date", "2035-03-13", "more than 1 year from the term&#x27;s other sessions"),
         ("online_link", "javascript:alert(1)", "Enter a valid URL"),
         ("kind", "party", "Select a valid choice"),
         ("talks-0-paper", "No such paper anywhere", "No catalogue paper matches"),
