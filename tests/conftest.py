@@ -181,9 +181,17 @@ def screenshot():
     """Save a full-page PNG under screenshots/ so a person can look at the page."""
 
     def take(page, name: str) -> Path:
+        from playwright.sync_api import Error as PlaywrightError
+
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except PlaywrightError:
+            # Chromium sometimes cannot capture a full page on a loaded machine ("Unable to
+            # capture screenshot"); the visible part is still worth keeping, and a second
+            # failure is real.
+            page.screenshot(path=str(path))
         return path
 
     return take
