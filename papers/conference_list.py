@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from papers.identifiers import ArxivId, normalize_title, parse_arxiv_id, parse_doi
 from readinggroup.safe_urls import is_safe_url
@@ -125,6 +125,7 @@ def _ascii_normalize(title: str) -> str:
     return _ASCII_NON_WORD.sub(" ", title.lower()).strip()
 
 
+@lru_cache(maxsize=1024)
 def link_kind(label: str) -> str:
     key = re.sub(r"\(.*?\)", "", " ".join(label.split())).strip(" :-").lower()
     return LINK_KINDS.get(key, OTHER)
@@ -355,6 +356,7 @@ class _Reader:
     def __init__(self, text: str) -> None:
         if text.startswith("\ufeff"):
             text = text[1:]
+        self.text = text
         # splitlines() also takes care of Windows (\r\n) and old Mac (\r) line endings.
         self.lines = text.splitlines()
         self.result: ConferenceList | None = None
@@ -386,11 +388,37 @@ class _Reader:
         self.extra_lines.append(text)
 
     def parse(self) -> ConferenceList:
+        if "\x00" in self.text:
+            for number, raw in enumerate(self.lines, start=1):
+                if "\x00" in raw:
+                    self.warn(number, "a NUL character, which no database stores; removed")
+                    self.lines[number - 1] = raw.replace("\x00", "")
+        line_of = self._line
+        bullet = self._bullet
+        stack = self.stack
         for number, raw in enumerate(self.lines, start=1):
-            if "\x00" in raw:
-                self.warn(number, "a NUL character, which no database stores; removed")
-                raw = raw.replace("\x00", "")
-            self._line(number, raw.rstrip())
+            line = raw.rstrip()
+            # The common line of a list, "  * text" in the papers section, without a call
+            # per step: a list may have a million lines (_papers_line has the general case).
+            if self.section == "papers" and line:
+                body = line.lstrip(" ")
+                first = body[0]
+                if (
+                    first in "*+-"
+                    and (len(body) == 1 or body[1] == " ")
+                    and not body.startswith("**")
+                    and "\t" not in line
+                ):
+                    indent = len(line) - len(body)
+                    if stack and stack[-1].indent < indent:
+                        item = _Item(body[1:].strip(), indent, number)
+                        stack[-1].children.append(item)
+                        stack.append(item)
+                        self.last_item = item
+                    else:
+                        bullet(number, indent, body[1:].strip())
+                    continue
+            line_of(number, line)
         if self.result is None:
             raise ParseError(
                 max(len(self.lines), 1),
@@ -555,9 +583,10 @@ class _Reader:
             return
         self.meta_lines.append(line)
 
-    def _url(self, number: int, url: str, what: str) -> str | None:
+    def _url(self, number: int, url: str, what: str, quoted: bool = False) -> str | None:
         url = _unescape(url.strip())
         if not is_safe_url(url):
+            what = repr(what) if quoted else what
             self.warn(
                 number,
                 f"the {what} link {url[:80]!r} is not http(s), mailto or relative; not kept",
@@ -661,7 +690,9 @@ class _Reader:
 
     def _close_papers(self) -> None:
         roots = self.roots
-        self.roots, self.stack, self.last_item = [], [], None
+        # The same stack list: parse() holds on to it.
+        self.roots, self.last_item = [], None
+        self.stack.clear()
         path = tuple(name for _, name in self.headings)
         if not roots:
             return
@@ -846,7 +877,7 @@ class _Reader:
 
     def _add_link(self, label: str, url: str, line: int, paper: ListedPaper) -> None:
         label = " ".join(label.split()) or "Link"
-        safe = self._url(line, url, repr(label)) if url.strip() else ""
+        safe = self._url(line, url, label, quoted=True) if url.strip() else ""
         if safe is None:
             return
         paper.links.append(Link(kind=link_kind(label), label=label, url=safe))
@@ -934,7 +965,10 @@ def _matching_bracket(text: str, start: int) -> int:
 
 def _title_awards(title: str) -> tuple[str, list[str]]:
     """Awards written into a title line (`**Best Paper**`, `(Best Paper Award)`) out of it."""
-    awards = []
+    awards: list[str] = []
+    if "**" not in title and not title.rstrip().endswith(")"):
+        # Neither a bold award nor a parenthesised one: the common title, left as it is.
+        return " ".join(title.split()), awards
 
     def take(match: re.Match) -> str:
         if is_award(match.group("name")):
@@ -982,25 +1016,25 @@ def _check_duplicates(result: ConferenceList, warn) -> None:
     """Two entries with one DOI or arXiv id (a copy-paste slip): both stay, the reader says so."""
     seen: dict[tuple[str, str], int] = {}
     for _, paper in result.papers():
-        keys = []
+        line = paper.line
         arxiv = paper.arxiv
-        if arxiv is not None:
-            keys.append(("arXiv id", arxiv.id))
-        if paper.doi:
-            keys.append(("DOI", paper.doi))
-        if paper.normalized_title:
-            keys.append(("title", paper.normalized_title))
-        for kind, value in keys:
-            key = (kind, value)
-            if key in seen:
+        doi = paper.doi
+        normalized = paper.normalized_title
+        for kind, value in (
+            ("arXiv id", arxiv.id if arxiv is not None else None),
+            ("DOI", doi),
+            ("title", normalized),
+        ):
+            if not value:
+                continue
+            first = seen.setdefault((kind, value), line)
+            if first != line:
                 shown = value if kind != "title" else repr(paper.title[:60])
                 warn(
-                    paper.line,
-                    f"same {kind} {shown} as the paper at line {seen[key]}; both kept as "
+                    line,
+                    f"same {kind} {shown} as the paper at line {first}; both kept as "
                     "separate papers, neither merged (a copy-paste slip?)",
                 )
-            else:
-                seen[key] = paper.line
 
 
 def _tidy_block(lines: list[str]) -> str:

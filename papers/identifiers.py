@@ -33,6 +33,11 @@ _BARE_ARXIV = re.compile(rf"^(?:arxiv:\s*)?(?:{_NEW_STYLE}|{_OLD_STYLE}){_VERSIO
 _ARXIV_PATH = re.compile(
     rf"^/(?:abs|pdf|html|format|ps)/(?:{_NEW_STYLE}|{_OLD_STYLE}){_VERSION}(?:\.pdf)?/?$"
 )
+# "https://arxiv.org/abs/..." as lists write it: the path without urlsplit (same result, since
+# nothing in it needs splitting: no user, port, query, fragment, escapes or whitespace).
+_PLAIN_ARXIV_URL = re.compile(
+    r"https?://(?:www\.|export\.|browse\.)?arxiv\.org(?P<path>/[^\s?#%@:\\]*)", re.IGNORECASE
+)
 _ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org"}
 
 # The archives of old-style ids (archive/YYMMNNN, August 1991 to March 2007).
@@ -47,6 +52,11 @@ OLD_STYLE_ARCHIVES = frozenset(
 )  # fmt: skip
 
 _DOI = re.compile(r"(10\.\d{4,9}/[^\s?#]+)")
+# "https://dl.acm.org/doi/10..." and "https://doi.org/10...": the DOI without urlsplit.
+_PLAIN_DOI_URL = re.compile(
+    r"https?://(?:dl\.acm\.org/doi|(?:dx\.|www\.)?doi\.org)/(?P<doi>10\.[^\s?#%@\\]*)",
+    re.IGNORECASE,
+)
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 # dl.acm.org/doi/<view>/10.1145/... where <view> is one of these (or absent).
 _ACM_VIEWS = {"abs", "pdf", "epdf", "full", "fullhtml", "book", "proceedings"}
@@ -60,6 +70,9 @@ def _match_arxiv(text: str) -> re.Match[str] | None:
     text = (text or "").strip()
     if not text:
         return None
+    plain = _PLAIN_ARXIV_URL.fullmatch(text)
+    if plain is not None:
+        return _ARXIV_PATH.match(plain.group("path"))
     match = _BARE_ARXIV.match(text)
     if match is None and "arxiv.org" in text.lower():
         url = text if "://" in text else f"https://{text}"
@@ -166,6 +179,11 @@ def parse_doi(text: str) -> str | None:
     text = (text or "").strip()
     if not text:
         return None
+    plain = _PLAIN_DOI_URL.fullmatch(text)
+    if plain is not None:
+        candidate = plain.group("doi")
+        match = _DOI.match(candidate)
+        return match.group(1).rstrip(".,;)/").lower() if match else None
     lowered = text.lower()
     if lowered.startswith("doi:"):
         candidate = text[4:].strip()

@@ -35,7 +35,10 @@ class QueryError(ValueError):
 
 def spaced_cjk(text: str | None) -> str:
     """The text with a space either side of every CJK character (indexing form)."""
-    return _CJK.sub(r" \1 ", text or "")
+    # ASCII holds no CJK character: the triggers call this for every column of every row.
+    if not text or text.isascii():
+        return text or ""
+    return _CJK.sub(r" \1 ", text)
 
 
 def fold(text: str) -> str:
