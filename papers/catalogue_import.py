@@ -9,13 +9,16 @@ that is the organiser's preview.
 
 from __future__ import annotations
 
+import copy
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from papers.conference_list import (
@@ -64,6 +67,7 @@ _PAPER_COLUMNS = (
     "locked_fields",
     "normalized_title",
 )
+_JSON_COLUMNS = {"awards", "locked_fields"}
 # Where a paper sits on the proceedings page when it has no topic.
 UNFILED_AREA = "Other"
 # PositiveIntegerField's upper bound on every database Django supports.
@@ -178,22 +182,28 @@ def _insert(model, rows: list[dict], returning: bool = False) -> list[int]:
     papers and their links that is most of an import's time. This writes the same rows with one
     multi-row INSERT per batch, values prepared by each field once per column where they do
     not vary (defaults, timestamps). RETURNING is what bulk_create itself relies on for ids
-    (SQLite 3.35+, PostgreSQL), in the order of the VALUES.
+    (SQLite 3.35+), in the order of the VALUES. PostgreSQL takes the rows through COPY instead
+    (see _copy): psycopg would otherwise quote every parameter into the SQL text in Python.
     """
     if not rows:
         return []
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     given = set().union(*(row.keys() for row in rows[:1]))
     now = timezone.now()
-    constants = {}
+    defaults = {}
     for f in fields:
         if f.attname in given:
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
+            defaults[f.attname] = now
         else:
-            value = f.get_default()
-        constants[f.attname] = f.get_db_prep_save(value, connection)
+            defaults[f.attname] = f.get_default()
+    if connection.vendor == "postgresql":
+        return _copy(model, fields, rows, defaults, returning)
+    constants = {
+        name: model._meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in defaults.items()
+    }
     json_fields = {f.attname: f for f in fields if f.get_internal_type() == "JSONField"}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
@@ -218,6 +228,48 @@ def _insert(model, rows: list[dict], returning: bool = False) -> list[int]:
                 ids.extend(row[0] for row in cursor.fetchall())
             else:
                 cursor.execute(sql, params)
+    return ids
+
+
+def _copy(model, fields: list, rows: list[dict], defaults: dict, returning: bool) -> list[int]:
+    """The rows into a PostgreSQL table with COPY, in one stream.
+
+    COPY returns nothing, so when ids are wanted they are drawn from the table's own sequence
+    first (as many as rows, in one statement) and written with the rows. JSON values go as
+    JSON text, which COPY parses into the json(b) column.
+    """
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    table = model._meta.db_table
+    json_columns = {f.attname: f for f in fields if f.get_internal_type() == "JSONField"}
+    constants = {
+        name: json.dumps(value, cls=json_columns[name].encoder) if name in json_columns else value
+        for name, value in defaults.items()
+    }
+    names = [f.attname for f in fields]
+    copied = ([pk] if returning else []) + fields
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(table), pk.column, len(rows)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        sql = (
+            f"COPY {quote(table)} ({', '.join(quote(f.column) for f in copied)}) FROM STDIN"
+        )
+        with cursor.cursor.copy(sql) as copy:
+            for index, row in enumerate(rows):
+                values = [ids[index]] if returning else []
+                for name in names:
+                    if name in constants:
+                        values.append(constants[name])
+                    elif name in json_columns:
+                        values.append(json.dumps(row[name], cls=json_columns[name].encoder))
+                    else:
+                        values.append(row[name])
+                copy.write_row(values)
     return ids
 
 
@@ -507,7 +559,7 @@ def _match(entries: list[_Entry], proceedings: Proceedings, issues: list[Issue])
     The proceedings' own papers come in one query; only entries not found among them are
     looked up in the rest of the catalogue.
     """
-    rows = list(Paper.objects.filter(proceedings=proceedings).values_list(*_PAPER_COLUMNS))
+    rows = _paper_rows(Paper.objects.filter(proceedings=proceedings))
     by_arxiv = {row[6]: row for row in rows if row[6]}
     by_doi = {row[8]: row for row in rows if row[8]}
     by_title: dict[str, list[tuple]] = defaultdict(list)
@@ -516,19 +568,18 @@ def _match(entries: list[_Entry], proceedings: Proceedings, issues: list[Issue])
     others = Paper.objects.exclude(proceedings=proceedings) | Paper.objects.filter(
         proceedings__isnull=True
     )
-    others = others.values_list(*_PAPER_COLUMNS)
     for field_name, index, values, target in (
         ("arxiv_id", 6, [e.arxiv_id for e in entries if e.arxiv_id not in by_arxiv], by_arxiv),
         ("doi", 8, [e.doi for e in entries if e.doi not in by_doi], by_doi),
     ):
-        for row in _filter_in(others, field_name, [value for value in values if value]):
+        for row in _paper_rows(others, field_name, [value for value in values if value]):
             target.setdefault(row[index], row)
     missing_titles = [
         e.normalized_title
         for e in entries
         if e.normalized_title not in by_title and not (e.arxiv_id in by_arxiv or e.doi in by_doi)
     ]
-    for row in sorted(_filter_in(others, "normalized_title", missing_titles)):
+    for row in sorted(_paper_rows(others, "normalized_title", missing_titles)):
         by_title[row[12]].append(row)
 
     claimed: dict[int, _Entry] = {}
@@ -569,6 +620,35 @@ def _match(entries: list[_Entry], proceedings: Proceedings, issues: list[Issue])
             continue
         claimed[row[0]] = entry
         entry.row, entry.pk = row, row[0]
+
+
+def _paper_rows(queryset, lookup: str | None = None, values: Iterable = ()) -> list[tuple]:
+    """Papers as _PAPER_COLUMNS tuples (of those whose `lookup` is in `values`, if given).
+
+    The JSON columns come as their text and are decoded once per distinct text: nearly every
+    paper has the same awards ([]) and locked fields ([]), and json.loads per row and column
+    was most of an unchanged re-import's time.
+    """
+    text_columns = {
+        f"{name}_text": Cast(name, TextField()) for name in _PAPER_COLUMNS if name in _JSON_COLUMNS
+    }
+    columns = [f"{name}_text" if name in _JSON_COLUMNS else name for name in _PAPER_COLUMNS]
+    queryset = queryset.annotate(**text_columns).values_list(*columns)
+    found = list(queryset) if lookup is None else _filter_in(queryset, lookup, values)
+    json_at = [index for index, name in enumerate(_PAPER_COLUMNS) if name in _JSON_COLUMNS]
+    decoded: dict[str | None, object] = {None: None}
+    rows = []
+    for row in found:
+        row = list(row)
+        for index in json_at:
+            text = row[index]
+            if text not in decoded:
+                decoded[text] = json.loads(text)
+            # A copy per row: callers may keep or change the value.
+            value = decoded[text]
+            row[index] = list(value) if isinstance(value, list) else copy.deepcopy(value)
+        rows.append(tuple(row))
+    return rows
 
 
 def _title_match(entry: _Entry, candidates: list[tuple], claimed: dict) -> tuple | None:
