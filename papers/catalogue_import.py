@@ -44,6 +44,7 @@ from papers.models import (
 )
 from papers.search.catalogue_version import catalogue_changed
 from papers.venues import proceedings_for, venue_for_label
+from readinggroup.gc_pause import gc_paused
 
 # Keeps every statement well under SQLite's limit on bound parameters.
 BATCH = 500
@@ -305,7 +306,7 @@ def import_conference_list(conference: ConferenceList, dry_run: bool = False) ->
     summary = ImportSummary(venue=conference.venue, year=conference.year, dry_run=dry_run)
     issues = list(conference.warnings)
     try:
-        with transaction.atomic():
+        with gc_paused(), transaction.atomic():
             _import(conference, summary, issues)
             if dry_run:
                 raise _Rollback
@@ -437,15 +438,26 @@ def _entries(
     entries: list[_Entry] = []
     seen_arxiv: dict[str, int] = {}
     seen_doi: dict[str, int] = {}
+    # The shortest of the limits below: a paper whose fields are all shorter needs no closer look.
+    shortest = min(limits.values())
+    # Topic paths whose every name fits (a section's papers share one).
+    fitting_paths: set[tuple[str, ...]] = set()
     for position, (section, listed) in enumerate(conference.papers()):
         normalized = listed.normalized_title
-        values = (
-            ("title", listed.title),
-            ("normalized_title", normalized),
-            ("affiliations", listed.affiliations),
-            ("system_name", listed.system_name),
-        )
-        too_long = next((name for name, value in values if len(value) > limits[name]), None)
+        too_long = None
+        if (
+            len(listed.title) > shortest
+            or len(normalized) > shortest
+            or len(listed.affiliations) > shortest
+            or len(listed.system_name) > shortest
+        ):
+            values = (
+                ("title", listed.title),
+                ("normalized_title", normalized),
+                ("affiliations", listed.affiliations),
+                ("system_name", listed.system_name),
+            )
+            too_long = next((name for name, value in values if len(value) > limits[name]), None)
         if too_long:
             name = too_long
             values = dict(values)
@@ -459,7 +471,9 @@ def _entries(
             summary.papers_skipped += 1
             continue
         path = section.path
-        for depth, name in enumerate(path):
+        if path not in fitting_paths and all(len(name) <= topic_limit for name in path):
+            fitting_paths.add(path)
+        for depth, name in enumerate(path if path not in fitting_paths else ()):
             if len(name) > topic_limit:
                 issues.append(
                     Issue(
@@ -472,7 +486,10 @@ def _entries(
                 path = path[:depth]
                 break
         links = []
-        for link in listed.links:
+        fitting = all(
+            len(link.label) <= label_limit and len(link.url) <= url_limit for link in listed.links
+        )
+        for link in listed.links if not fitting else ():
             if len(link.label) > label_limit or len(link.url) > url_limit:
                 issues.append(
                     Issue(
@@ -483,6 +500,8 @@ def _entries(
                 )
                 continue
             links.append(link)
+        if fitting:
+            links = list(listed.links)
         arxiv = listed.arxiv
         arxiv_id = arxiv.id if arxiv and len(arxiv.id) <= arxiv_limit else ""
         doi = listed.doi or ""

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from papers.identifiers import ArxivId, normalize_title, parse_arxiv_id, parse_doi
+from readinggroup.gc_pause import gc_paused
 from readinggroup.safe_urls import is_safe_url
 
 # Label as written in the list (lower-cased, without a parenthetical) -> PaperLink.Kind value.
@@ -1057,7 +1058,8 @@ def _tidy_block(lines: list[str]) -> str:
 
 def parse(text: str) -> ConferenceList:
     """Read a conference list; warnings in `.warnings`. ParseError: not a conference list."""
-    return _Reader(text).parse()
+    with gc_paused():
+        return _Reader(text).parse()
 
 
 # --- Writing --------------------------------------------------------------------------------
