@@ -257,10 +257,8 @@ def _copy(model, fields: list, rows: list[dict], defaults: dict, returning: bool
                 [quote(table), pk.column, len(rows)],
             )
             ids = [row[0] for row in cursor.fetchall()]
-        sql = (
-            f"COPY {quote(table)} ({', '.join(quote(f.column) for f in copied)}) FROM STDIN"
-        )
-        with cursor.cursor.copy(sql) as copy:
+        sql = f"COPY {quote(table)} ({', '.join(quote(f.column) for f in copied)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as stream:
             for index, row in enumerate(rows):
                 values = [ids[index]] if returning else []
                 for name in names:
@@ -270,7 +268,7 @@ def _copy(model, fields: list, rows: list[dict], defaults: dict, returning: bool
                         values.append(json.dumps(row[name], cls=json_columns[name].encoder))
                     else:
                         values.append(row[name])
-                copy.write_row(values)
+                stream.write_row(values)
     return ids
 
 
