@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -97,7 +98,7 @@ def _paper(rng: random.Random, number: int, pad: str) -> list[str]:
     return lines
 
 
-def scratch_postgres(url: str) -> tuple[str, callable]:
+def scratch_postgres(url: str) -> tuple[str, Callable[[], None]]:
     import psycopg
 
     parts = urlsplit(url)

@@ -854,7 +854,8 @@ class _Reader:
 
     def _bracket(self, inner: str, line: int, paper: ListedPaper, leftovers: list[str]) -> None:
         """`\\[...]`: one or more [Label](url), text after a link, or a label alone."""
-        position, found = 0, []
+        position = 0
+        found: list[list[str]] = []
         for match in _INNER_LINK.finditer(inner):
             between = inner[position : match.start()]
             if between.strip(" ,;|/") and found:
