@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 
 from sessions.models import Person
 
@@ -38,7 +41,7 @@ class ProfileForm(forms.ModelForm):
         labels = {"name": "Display name"}
         help_texts = {"name": "As it appears on the schedule."}
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["email"].initial = user.email
@@ -59,25 +62,24 @@ class InviteForm(forms.Form):
     days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """Active accounts, shown by their name on the schedule and their username."""
+
+    def label_from_instance(self, obj: User) -> str:
+        try:
+            name = obj.person.name
+        except Person.DoesNotExist:
+            name = ""
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
 class LinkGuestForm(forms.Form):
-    guest = forms.ModelChoiceField(queryset=Person.objects.none(), label="Guest")
-    member = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Member")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["guest"].queryset = Person.objects.filter(user__isnull=True)
-        self.fields["member"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .select_related("person")
-            .order_by("username")
-        )
-        self.fields["member"].label_from_instance = _member_label
-
-
-def _member_label(user) -> str:
-    try:
-        name = user.person.name
-    except Person.DoesNotExist:
-        name = ""
-    return f"{name} ({user.get_username()})" if name else user.get_username()
+    # Querysets are lazy and each form instance gets its own copy of the fields.
+    guest = forms.ModelChoiceField(queryset=Person.objects.filter(user__isnull=True), label="Guest")
+    member = MemberChoiceField(
+        queryset=get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("person")
+        .order_by("username"),
+        label="Member",
+    )

@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ def registration_open() -> bool:
     return settings.REGISTRATION_MODE == "open"
 
 
-def create_invite(created_by: AbstractBaseUser, note: str = "", days: int = 14) -> Invite:
+def create_invite(created_by: User, note: str = "", days: int = 14) -> Invite:
     return Invite.objects.create(
         created_by=created_by,
         note=note.strip(),
@@ -56,7 +56,7 @@ def register_member(
     name: str,
     affiliation: str = "",
     invite_token: str = "",
-) -> AbstractBaseUser:
+) -> User:
     """Create the account and its Person (the member's name on the schedule).
 
     With an invite token the invite is locked, checked and marked used in the same
@@ -77,7 +77,7 @@ def register_member(
     return user
 
 
-def link_guest(guest: Person, user: AbstractBaseUser) -> Person:
+def link_guest(guest: Person, user: User) -> Person:
     """Give a guest's talks (imported from a README) to the member who registered later.
 
     The member keeps their own Person (their profile); the guest's presenter rows move to it and
@@ -110,7 +110,7 @@ def link_guest(guest: Person, user: AbstractBaseUser) -> Person:
     return member
 
 
-def update_profile(person: Person, user: AbstractBaseUser, *, email: str) -> Person:
+def update_profile(person: Person, user: User, *, email: str) -> Person:
     """Save a member's profile (ProfileForm validated it) and their account's email."""
     with transaction.atomic():
         person.user = user

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services
 from accounts.forms import InviteForm, LinkGuestForm, ProfileForm, RegistrationForm
 from accounts.models import Invite
+from readinggroup.http import AuthenticatedHttpRequest
 from readinggroup.permissions import organiser_required
 from sessions.models import Person
 from sessions.people import person_for
@@ -58,7 +59,7 @@ def register(request: HttpRequest, token: str = "") -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = person_for(request.user)
     form = ProfileForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def invites(request: HttpRequest) -> HttpResponse:
+def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invite = services.create_invite(

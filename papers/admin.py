@@ -6,6 +6,8 @@ admin site itself still asks for `is_staff` to let anyone in.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest
@@ -15,6 +17,14 @@ from django.utils.translation import ngettext
 from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
 from papers.services import keep_in_catalogue, request_fetch
 from readinggroup.admin_permissions import OrganiserAdminMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _PaperCount(TypedDict):
+    paper_count: int
+
 
 # Fields that, once edited by hand, an arXiv fetch or a list import leaves alone.
 LOCKABLE_FIELDS = ("title", "authors", "affiliations", "system_name", "abstract", "notes")
@@ -44,7 +54,7 @@ class ProceedingsAdmin(OrganiserAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(paper_count=Count("papers"))
 
     @admin.display(description="papers", ordering="paper_count")
-    def paper_count(self, obj: Proceedings) -> int:
+    def paper_count(self, obj: WithAnnotations[Proceedings, _PaperCount]) -> int:
         return obj.paper_count
 
 
@@ -73,11 +83,12 @@ class AreaFilter(admin.SimpleListFilter):
         return [(t.pk, t.name) for t in Topic.objects.filter(parent__isnull=True).order_by("name")]
 
     def queryset(self, request, queryset):
-        if self.value() is None:
+        value = self.value()
+        if value is None:
             return queryset
         from papers.selectors import topic_and_descendants
 
-        ids = topic_and_descendants(int(self.value()))
+        ids = topic_and_descendants(int(value))
         through = Paper.topics.through.objects.filter(topic_id__in=ids)
         return queryset.filter(pk__in=through.values("paper_id"))
 

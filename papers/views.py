@@ -17,6 +17,7 @@ from django_htmx.http import push_url
 from papers import presented, selectors
 from papers.models import Topic
 from papers.search.text import MAX_QUERY_WORDS, QueryError, parse_query
+from readinggroup.http import HtmxHttpRequest
 from readinggroup.permissions import is_organiser
 from readinggroup.safe_urls import external_url
 
@@ -42,8 +43,10 @@ class PaperFilterForm(forms.Form):
     def __init__(self, data, choices: selectors.FilterChoices) -> None:
         super().__init__(data)
         self.choices = choices
-        self.fields["year"].choices = [("", "Any year")] + [(y, y) for y in choices.years]
-        self.fields["topic"].choices = [("", "Any topic"), *choices.topics]
+        year, topic = self.fields["year"], self.fields["topic"]
+        assert isinstance(year, forms.ChoiceField) and isinstance(topic, forms.ChoiceField)
+        year.choices = [("", "Any year")] + [(y, y) for y in choices.years]
+        topic.choices = [("", "Any topic"), *choices.topics]
 
     def clean_venue(self) -> str:
         venue = self.cleaned_data["venue"].strip()
@@ -60,7 +63,7 @@ def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
+def _wants_fragment(request: HtmxHttpRequest) -> bool:
     # A history restore after a cache miss needs the whole page, not the fragment.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -88,7 +91,7 @@ def catalogue_from_request(
 
 
 @require_safe
-def paper_list(request: HttpRequest) -> HttpResponse:
+def paper_list(request: HtmxHttpRequest) -> HttpResponse:
     try:
         form, listing = catalogue_from_request(request)
     except QueryError as exc:
@@ -119,9 +122,10 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 
 def _topic_chains(topics: list[Topic]) -> list[list[Topic]]:
     """Each topic as the list of nodes from its area down (parents are select_related)."""
-    chains = []
+    chains: list[list[Topic]] = []
     for topic in topics:
-        chain, node = [], topic
+        chain: list[Topic] = []
+        node: Topic | None = topic
         while node is not None:
             chain.insert(0, node)
             node = node.parent

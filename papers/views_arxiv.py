@@ -22,6 +22,7 @@ from papers.services import (
     keep_in_catalogue,
     request_fetch,
 )
+from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from readinggroup.permissions import is_organiser
 
 STATUS_FRAGMENT = "papers/partials/fetch_status.html"
@@ -37,7 +38,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _status_context(request: HttpRequest, paper: Paper) -> dict:
+def _status_context(request: HtmxHttpRequest, paper: Paper) -> dict:
     # A fragment swapped into a page keeps that page as where its forms return to.
     page = request.htmx.current_url_abs_path if request.htmx else None
     return {
@@ -49,20 +50,20 @@ def _status_context(request: HttpRequest, paper: Paper) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_arxiv(request: HttpRequest) -> HttpResponse:
+def add_arxiv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A member pastes an arXiv id or link; the paper is found or created and fetched."""
     error = ""
     text = ""
     if request.method == "POST":
         text = request.POST.get("arxiv", "")
         try:
-            paper = add_paper_from_arxiv(text)
+            added = add_paper_from_arxiv(text)
         except InvalidArxivId as exc:
             error = str(exc)
         else:
-            return redirect(f"{reverse('papers:add_arxiv')}?paper={paper.pk}")
+            return redirect(f"{reverse('papers:add_arxiv')}?paper={added.pk}")
 
-    paper = None
+    paper: Paper | None = None
     shown = request.GET.get("paper", "")
     if shown.isdigit():
         paper = Paper.objects.filter(pk=int(shown)).exclude(arxiv_id="").first()
@@ -76,7 +77,7 @@ def add_arxiv(request: HttpRequest) -> HttpResponse:
     return render(request, "papers/add_arxiv.html", context, status=400 if error else 200)
 
 
-def _status_fragment(request: HttpRequest, paper: Paper) -> HttpResponse:
+def _status_fragment(request: HtmxHttpRequest, paper: Paper) -> HttpResponse:
     context = _status_context(request, paper)
     response = render(request, STATUS_FRAGMENT, context)
     if request.htmx and not context["show_title"] and paper.fetch_status in _DONE:
@@ -88,7 +89,7 @@ def _status_fragment(request: HttpRequest, paper: Paper) -> HttpResponse:
 
 @never_cache
 @require_safe
-def fetch_status(request: HttpRequest, pk: int) -> HttpResponse:
+def fetch_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The status fragment; while a fetch is queued the fragment polls this view."""
     # A member who pasted an id watches it even when arXiv turns out not to know it.
     papers = Paper.objects.all() if request.user.is_authenticated else Paper.objects.public()
@@ -96,7 +97,7 @@ def fetch_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def refetch(request: HttpRequest, pk: int) -> HttpResponse:
+def refetch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An organiser asks for the paper's metadata again (hand-edited fields are kept)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -6,6 +6,8 @@ so it shows exactly what confirming will create, update and merge, and every war
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -41,8 +43,9 @@ class ConferenceListUploadForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("file")
         pasted = cleaned.get("text") or ""
         if upload and pasted.strip():

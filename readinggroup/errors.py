@@ -40,7 +40,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "reason": _("Something went wrong on our side; it has been logged."),
     }
     try:
-        body = loader.render_to_string("500.html", context)
+        body: str = loader.render_to_string("500.html", context)
     except Exception:  # the layout itself failed; still answer something readable
         body = "<h1>Server error</h1><p>Something went wrong on our side. Try again later.</p>"
     return HttpResponseServerError(body)

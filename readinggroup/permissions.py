@@ -14,35 +14,37 @@ from typing import Any
 from urllib.parse import urlencode
 
 import rules
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 ORGANISERS_GROUP = "Organisers"
 ORGANISERS_ONLY = _("Only organisers can do this.")
 
-User = AbstractBaseUser | AnonymousUser | None
+AnyUser = User | AnonymousUser | None
 
 
 @rules.predicate
-def is_organiser(user: User) -> bool:
+def is_organiser(user: AnyUser) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
     # Cached on the user object so a page asking several times costs one query.
-    cached = getattr(user, "_is_organiser", None)
+    # Kept in the instance's __dict__ (not a model field): set_organiser drops it again.
+    cached: bool | None = user.__dict__.get("_is_organiser")
     if cached is None:
         cached = user.groups.filter(name=ORGANISERS_GROUP).exists()
-        user._is_organiser = cached  # type: ignore[union-attr]
+        user.__dict__["_is_organiser"] = cached
     return cached
 
 
-def set_organiser(user: AbstractBaseUser, organiser: bool = True) -> None:
+def set_organiser(user: User, organiser: bool = True) -> None:
     """Make `user` an organiser (or no longer one): the Organisers group plus staff status.
 
     Staff status is what lets them into the admin, where the catalogue and schedule admins
@@ -72,7 +74,7 @@ def signin_redirect(request: HttpRequest, back: str = "") -> HttpResponse:
 
 def require(
     predicate: Callable[..., bool],
-    message: str,
+    message: str | Promise,
     *,
     get_object: Callable[..., Any] | None = None,
 ) -> Callable[[Callable], Callable]:

@@ -192,6 +192,7 @@ REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", "7,1")]
 # run. It is part of kombu (no extra dependency) and supports what the worker needs (direct
 # queues, fanout for control/ping); one worker on one machine is all it is meant for.
 CELERY_DATA_DIR = Path(os.environ.get("CELERY_DATA_DIR", BASE_DIR / ".celery"))
+CELERY_RESULT_BACKEND: str | None
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

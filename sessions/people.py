@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from sessions.models import Person
 
 
-def person_for(user: AbstractBaseUser) -> Person:
+def person_for(user: User) -> Person:
     """The member's Person, made on first need for accounts that predate registration."""
     try:
-        return user.person  # type: ignore[attr-defined]
+        return user.person
     except Person.DoesNotExist:
-        name = user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+        name = user.get_full_name() or user.get_username()
         person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
-        user.person = person  # type: ignore[attr-defined]
+        user.person = person
         return person
 
 

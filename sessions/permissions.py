@@ -12,13 +12,13 @@ import rules
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from readinggroup.permissions import User, is_organiser, require
+from readinggroup.permissions import AnyUser, is_organiser, require
 from sessions.models import Presenter, Talk
 
 CHANGE_TALK_REFUSED = _("Only the lead of this talk or an organiser may change it.")
 
 
-def leads(user: User, presenters: Iterable[Presenter]) -> bool:
+def leads(user: AnyUser, presenters: Iterable[Presenter]) -> bool:
     """Whether one of these presenter rows (person loaded) is the user leading the talk."""
     if user is None or not user.is_authenticated:
         return False
@@ -26,7 +26,7 @@ def leads(user: User, presenters: Iterable[Presenter]) -> bool:
 
 
 @rules.predicate
-def is_lead_of(user: User, talk: Talk) -> bool:
+def is_lead_of(user: AnyUser, talk: Talk) -> bool:
     """The user leads this talk (confirmed or not). Reads prefetched presenters if present."""
     if user is None or not user.is_authenticated:
         return False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from planner import pairs, rotation
+from readinggroup.http import AuthenticatedHttpRequest
 from readinggroup.permissions import is_organiser
 from sessions.models import Session, Talk
 from sessions.rules import sessions_for_checks
@@ -34,7 +35,7 @@ def organisers_json(view: Callable) -> Callable:
 
 @require_safe
 @organisers_json
-def pairs_json(request: HttpRequest) -> JsonResponse:
+def pairs_json(request: AuthenticatedHttpRequest) -> JsonResponse:
     raw = request.GET.get("session", "").strip()
     try:
         date = datetime.date.fromisoformat(raw)
@@ -53,7 +54,7 @@ def pairs_json(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @organisers_json
-def presenters_json(request: HttpRequest) -> JsonResponse:
+def presenters_json(request: AuthenticatedHttpRequest) -> JsonResponse:
     raw = request.GET.get("talk", "").strip()
     if not raw.isdigit():
         return _error(_("talk must be a talk id, got %(raw)r") % {"raw": raw}, 400)

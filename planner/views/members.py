@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from planner import rotation, swaps
 from planner.models import SwapRequest
 from planner.nominations import QueueError
-from planner.views.common import done, vary, viewer
+from planner.views.common import done, vary
+from readinggroup.http import AuthenticatedHttpRequest
 from sessions.models import Person, Presenter, Session
+from sessions.people import person_for
 
 
 def _me() -> str:
@@ -24,9 +26,9 @@ def _me() -> str:
 
 @login_required
 @require_POST
-def availability(request: HttpRequest, pk: int) -> HttpResponse:
+def availability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(Session, pk=pk)
-    person = viewer(request)
+    person = person_for(request.user)
     wanted = request.POST.get("available") == "1"
     error = ""
     try:
@@ -50,7 +52,7 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def swap_request(request: HttpRequest, pk: int) -> HttpResponse:
+def swap_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     presenter = get_object_or_404(Presenter.objects.select_related("person", "talk"), pk=pk)
     if presenter.person.user_id != request.user.pk:
         raise PermissionDenied(_("Only the presenter can hand this talk to someone else."))
@@ -75,11 +77,11 @@ ANSWERS = {"accept": swaps.accept, "decline": swaps.decline, "withdraw": swaps.w
 
 @login_required
 @require_POST
-def swap_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+def swap_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> HttpResponse:
     swap = get_object_or_404(
         SwapRequest.objects.select_related("talk__session", "from_person", "to_person"), pk=pk
     )
-    person = viewer(request)
+    person = person_for(request.user)
     if answer not in ANSWERS:
         return done(request, _me(), error=_("Unknown answer %(answer)r.") % {"answer": answer})
     party = swap.from_person_id if answer == "withdraw" else swap.to_person_id

@@ -4,7 +4,7 @@ and topic suggestions for papers without topics."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from papers.selectors import topic_choices
 from planner import dashboard, pairs, topics
 from planner.nominations import QueueError
 from planner.views.common import done, vary
+from readinggroup.http import AuthenticatedHttpRequest
 from readinggroup.permissions import organiser_required
 from sessions.models import Session
 from sessions.rules import sessions_for_checks
@@ -30,7 +31,7 @@ def _session(pk: int) -> Session:
 
 @organiser_required
 @require_safe
-def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     context = {"plan": dashboard.plan_session(session), "term": session.term, "nav": "organise"}
     if request.htmx:
@@ -40,7 +41,7 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
-def apply_pair(request: HttpRequest, pk: int) -> HttpResponse:
+def apply_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     fallback = dashboard_url(session.term, session)
     ids = [request.POST.get(name, "") for name in ("conference", "arxiv")]
@@ -67,7 +68,7 @@ def apply_pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_safe
-def topic_suggestions(request: HttpRequest) -> HttpResponse:
+def topic_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Papers without topics, each with suggested topics to accept or another to choose."""
     untopiced = (
         Paper.objects.filter(topics__isnull=True)
@@ -83,7 +84,7 @@ def topic_suggestions(request: HttpRequest) -> HttpResponse:
 
 @organiser_required
 @require_POST
-def paper_topics(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_topics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper, pk=pk)
     fallback = reverse("planner:topics")
     try:

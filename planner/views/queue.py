@@ -18,8 +18,10 @@ from papers.selectors import search_papers
 from planner import nominations
 from planner.models import Nomination
 from planner.views.common import done, vary, viewer
+from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from readinggroup.permissions import is_organiser, organiser_required
 from sessions.models import Session, Talk
+from sessions.people import person_for
 
 UPCOMING_SESSIONS = 8  # open talks offered in "Schedule on…"
 SEARCH_LIMIT = 10
@@ -55,7 +57,7 @@ def _open_talks() -> list[Talk]:
     )
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
     person = viewer(request)
     organiser = is_organiser(request.user)
     return {
@@ -70,7 +72,7 @@ def _context(request: HttpRequest, **extra) -> dict:
 
 
 @require_safe
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest) -> HttpResponse:
     """Anyone may read the queue; nominating and voting need an account.
 
     `q` searches the catalogue for a paper to nominate (HTMX: just the results); `paper`
@@ -78,8 +80,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     results = presented.attach_showings(search_papers(q)[:SEARCH_LIMIT]) if q else []
     if request.htmx and "q" in request.GET:
-        context = {"q": q, "results": results}
-        return vary(render(request, "planner/queue.html#search-results", context))
+        results_context = {"q": q, "results": results}
+        return vary(render(request, "planner/queue.html#search-results", results_context))
     context = _context(request, q=q, results=results)
     catalogue_id = request.GET.get("paper", "")
     if catalogue_id.isdigit():
@@ -91,16 +93,16 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def nominate(request: HttpRequest) -> HttpResponse:
+def nominate(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NominateForm(request.POST)
     url = reverse("planner:queue")
     if not form.is_valid():
-        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
         return done(request, url, error=errors)
     data = form.cleaned_data
     try:
         paper = nominations.paper_for_nomination(data["paper"], data["arxiv"])
-        nomination, created = nominations.nominate(paper, viewer(request), data["reason"])
+        nomination, created = nominations.nominate(paper, person_for(request.user), data["reason"])
     except nominations.QueueError as exc:
         if request.htmx:
             context = _context(request, form=form, nominate_error=exc.message)
@@ -127,15 +129,15 @@ def _row(request: HttpRequest, nomination: Nomination, error: str = "") -> HttpR
 
 @login_required
 @require_POST
-def vote(request: HttpRequest, pk: int) -> HttpResponse:
+def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     nomination = get_object_or_404(Nomination, pk=pk)
     withdraw = request.POST.get("withdraw") == "1"
     error = ""
     try:
         if withdraw:
-            nominations.withdraw_vote(nomination, viewer(request))
+            nominations.withdraw_vote(nomination, person_for(request.user))
         else:
-            nominations.vote(nomination, viewer(request))
+            nominations.vote(nomination, person_for(request.user))
     except nominations.QueueError as exc:
         error = exc.message
     if request.htmx:
@@ -146,7 +148,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
-def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     nomination = get_object_or_404(Nomination.objects.select_related("paper"), pk=pk)
     talk_id = request.POST.get("talk", "")
     talk = Talk.objects.filter(pk=talk_id).first() if talk_id.isdigit() else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
@@ -97,8 +98,9 @@ class NewTermForm(NoColonMixin, forms.Form):
             )
         return dates
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("name") and not cleaned.get("slug"):
             cleaned["slug"] = slugify(cleaned["name"])
             if not cleaned["slug"]:
@@ -218,8 +220,9 @@ class TalkForm(NoColonMixin, forms.ModelForm):
             }
         )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         paper = cleaned.get("paper")
         # The label the group writes next to a paper; the catalogue knows it when left blank.
         if paper is not None and not cleaned.get("venue_label"):
@@ -236,7 +239,8 @@ class BaseTalkFormSet(BaseInlineFormSet):
             "talk) before removing the slot."
             for form in self.forms
             if self.can_delete
-            and self._should_delete_form(form)
+            # Django's own test for "marked for deletion"; django-stubs leaves it out.
+            and self._should_delete_form(form)  # type: ignore[attr-defined]
             and form.instance.pk
             and form.instance.presenters.exists()
         ]
@@ -262,8 +266,9 @@ class AssignPresenterForm(forms.Form):
     guest_affiliation = forms.CharField(max_length=200, required=False, label="Affiliation")
     role = forms.ChoiceField(choices=Presenter.Role.choices, initial=Presenter.Role.SUPPORT)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         person = cleaned.get("person")
         name = (cleaned.get("guest_name") or "").strip()
         if person is None and not name:
@@ -278,7 +283,9 @@ class MoveTalkForm(forms.Form):
 
     def __init__(self, *args, term: Term, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_session"].queryset = Session.objects.filter(term=term)
+        field = self.fields["to_session"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Session.objects.filter(term=term)
 
 
 class RulesForm(NoColonMixin, forms.ModelForm):
@@ -320,8 +327,9 @@ class ReadmeUploadForm(NoColonMixin, forms.Form):
         help_text="Where the README lives, so “./slides/x.pdf” becomes a full link.",
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("file")
         pasted = cleaned.get("text") or ""
         if upload and pasted.strip():

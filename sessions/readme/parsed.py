@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from sessions.models import TALK_CONTENT_FIELDS
+from sessions.numbering import roman
 
 KIND_REGULAR = "regular"
 KIND_KICK_OFF = "kick-off"
@@ -55,6 +56,11 @@ class ParsedTalk:
     slides_url: str = ""
     video_url: str = ""
     summary_url: str = ""
+
+    @property
+    def roman_position(self) -> str:
+        """As on the schedule (Talk.roman_position): the import preview lists "Topic II"."""
+        return roman(self.position)
 
     @property
     def names_paper(self) -> bool:

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from readinggroup.permissions import is_organiser, signin_redirect
 from sessions import preparation, signups, slides
 from sessions.forms.members import LinksForm, SlidesForm
@@ -61,14 +62,14 @@ def _session_url(session: Session) -> str:
         return "/"
 
 
-def _current_url(request: HttpRequest) -> str:
+def _current_url(request: HtmxHttpRequest) -> str:
     """The page an HTMX request came from (path and query, same origin only), so re-rendered
     forms still carry a good `next`."""
     return (request.htmx.current_url_abs_path or "") if request.htmx else ""
 
 
 def _talk_response(
-    request: HttpRequest, talk: Talk, *, error: str = "", success: str = ""
+    request: HtmxHttpRequest, talk: Talk, *, error: str = "", success: str = ""
 ) -> HttpResponse:
     """HTMX: the talk re-rendered in place, errors inside it (its new state says what happened).
     Plain POST: a message and a redirect back."""
@@ -91,7 +92,7 @@ def _talk_response(
 
 @require_POST
 @vary_on_headers("HX-Request")
-def talk_signup(request: HttpRequest, pk: int) -> HttpResponse:
+def talk_signup(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
     if not request.user.is_authenticated:
         return signin_redirect(request, _current_url(request) or _back(request, talk))
@@ -111,7 +112,7 @@ def talk_signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def talk_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def talk_withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.select_related("session"), pk=pk)
     if not request.user.is_authenticated:
         return signin_redirect(request, _current_url(request) or _back(request, talk))
@@ -126,13 +127,13 @@ def talk_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("schedule:member", username=request.user.get_username())
 
 
 @login_required
 @require_safe
-def member_page(request: HttpRequest, username: str) -> HttpResponse:
+def member_page(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(get_user_model().objects.select_related("person"), username=username)
     try:
         person = member.person
@@ -149,7 +150,8 @@ def member_page(request: HttpRequest, username: str) -> HttpResponse:
             .select_related("talk__session", "talk__paper__proceedings__venue")
             .order_by("talk__session__date", "talk__position")
         )
-    upcoming, past = [], []
+    upcoming: list[dict[str, object]] = []
+    past: list[dict[str, object]] = []
     for row in rows:
         item = {
             "presenter": row,
@@ -187,7 +189,7 @@ def _search(q: str) -> list:
 @require_safe
 @vary_on_headers("HX-Request")
 @lead_or_organiser_required
-def talk_edit(request: HttpRequest, talk: Talk) -> HttpResponse:
+def talk_edit(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     talk = talk_for_display(talk.pk)
     q = request.GET.get("q", "").strip()
     results = _search(q) if q else []
@@ -213,7 +215,7 @@ def _edit_url(talk: Talk) -> str:
 
 @require_POST
 @lead_or_organiser_required
-def talk_paper(request: HttpRequest, talk: Talk) -> HttpResponse:
+def talk_paper(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     """Choose the talk's paper: one from the catalogue (paper=<id>) or an arXiv id/URL."""
     from papers.models import Paper
 
@@ -248,7 +250,7 @@ def talk_paper(request: HttpRequest, talk: Talk) -> HttpResponse:
 
 @require_POST
 @lead_or_organiser_required
-def talk_slides_upload(request: HttpRequest, talk: Talk) -> HttpResponse:
+def talk_slides_upload(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     form = SlidesForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choose a PDF file to upload.")
@@ -264,7 +266,7 @@ def talk_slides_upload(request: HttpRequest, talk: Talk) -> HttpResponse:
 
 @require_POST
 @lead_or_organiser_required
-def talk_slides_remove(request: HttpRequest, talk: Talk) -> HttpResponse:
+def talk_slides_remove(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     slides.remove_slides(talk)
     messages.success(request, "Slides removed.")
     return redirect(_edit_url(talk))
@@ -272,12 +274,12 @@ def talk_slides_remove(request: HttpRequest, talk: Talk) -> HttpResponse:
 
 @require_POST
 @lead_or_organiser_required
-def talk_links(request: HttpRequest, talk: Talk) -> HttpResponse:
+def talk_links(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     form = LinksForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else field
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
         return redirect(_edit_url(talk))
     try:
         preparation.set_links(

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from readinggroup.http import AuthenticatedHttpRequest
 from readinggroup.permissions import organiser_required
 from sessions import planning
 from sessions.forms.organiser import (
@@ -22,7 +23,6 @@ from sessions.forms.organiser import (
     RulesForm,
 )
 from sessions.models import Session, Term
-from sessions.numbering import roman
 from sessions.paging import page_number_of
 from sessions.readme.exporter import export_term
 from sessions.readme.importer import ImportResult, import_schedule
@@ -46,7 +46,7 @@ def dashboard_url(term: Term, session: Session | None = None) -> str:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def term_list(request: HttpRequest) -> HttpResponse:
+def term_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NewTermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,21 +80,21 @@ def term_list(request: HttpRequest) -> HttpResponse:
 
 @organiser_required
 @require_POST
-def term_rules(request: HttpRequest, slug: str) -> HttpResponse:
+def term_rules(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(Term, slug=slug)
     form = RulesForm(request.POST, instance=term)
     if form.is_valid():
         planning.set_rules(term, form.cleaned_data)
         messages.success(request, "Rules saved; the checks below follow them.")
     else:
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, f"Rules not saved: {errors}")
     return redirect(dashboard_url(term))
 
 
 @organiser_required
 @require_GET
-def term_export(request: HttpRequest, slug: str) -> HttpResponse:
+def term_export(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(Term, slug=slug)
     # Uploaded slides are linked with the site's address, so the file works anywhere.
     site_url = request.build_absolute_uri("/").rstrip("/")
@@ -110,7 +110,7 @@ def term_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def readme_import(request: HttpRequest) -> HttpResponse:
+def readme_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _import_confirm(request)
     form = ReadmeUploadForm(
@@ -134,8 +134,6 @@ def readme_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, f"This README cannot be imported: {exc}")
         else:
             sessions = sorted(result.schedule.sessions, key=lambda s: s.date)
-            for talk in (t for s in sessions for t in s.talks):
-                talk.topic = f"Topic {roman(talk.position)}"
             context.update(
                 result=result,
                 sessions=sessions,

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from papers.presented import attach_showings
 from papers.selectors import search_papers
+from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from readinggroup.permissions import organiser_required
 from sessions import paging, planning, signups
 from sessions.forms.organiser import (
@@ -124,7 +126,7 @@ def _render_rows(
 
 
 def _answer(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     session: Session,
     *,
     success: str = "",
@@ -144,7 +146,7 @@ def _answer(
 
 @organiser_required
 @require_GET
-def term_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def term_dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(Term, slug=slug)
     page = paging.dashboard_page(term, request.GET.get("page"), timezone.localdate())
     sessions = list(page.object_list)
@@ -170,14 +172,16 @@ def _session(pk: int) -> Session:
 @organiser_required
 @require_GET
 @vary_on_headers("HX-Request")
-def session_row(request: HttpRequest, pk: int) -> HttpResponse:
+def session_row(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     if request.htmx:
         return _render_rows(request, session.term, [session.pk])
     return redirect(dashboard_url(session.term, session))
 
 
-def _edit_forms(session: Session, data=None) -> tuple[SessionForm, TalkFormSet]:
+def _edit_forms(
+    session: Session, data: QueryDict | None = None
+) -> tuple[SessionForm, BaseInlineFormSet[Talk, Session, TalkForm]]:
     form = SessionForm(data, instance=session, auto_id=f"s{session.pk}-%s")
     talks = TalkFormSet(
         data,
@@ -191,7 +195,7 @@ def _edit_forms(session: Session, data=None) -> tuple[SessionForm, TalkFormSet]:
 @organiser_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form, talks = _edit_forms(session, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and talks.is_valid():
@@ -233,7 +237,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     try:
         planning.cancel_session(session)
@@ -245,7 +249,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
-def talk_add(request: HttpRequest, pk: int) -> HttpResponse:
+def talk_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     try:
         talk = planning.add_talk_slot(session)
@@ -261,7 +265,7 @@ def _talk(pk: int) -> Talk:
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
-def talk_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def talk_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     talk = _talk(pk)
     try:
         planning.remove_talk_slot(talk)
@@ -273,7 +277,7 @@ def talk_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
-def talk_move(request: HttpRequest, pk: int) -> HttpResponse:
+def talk_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     talk = _talk(pk)
     source = talk.session
     form = MoveTalkForm(request.POST, term=source.term)
@@ -298,11 +302,11 @@ def talk_move(request: HttpRequest, pk: int) -> HttpResponse:
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
-def presenter_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def presenter_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     talk = _talk(pk)
     form = AssignPresenterForm(request.POST)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         return _answer(request, talk.session, error=" ".join(errors))
     data = form.cleaned_data
     try:
@@ -332,7 +336,7 @@ def _presenter(pk: int) -> Presenter:
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
-def presenter_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def presenter_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     presenter = _presenter(pk)
     session = presenter.talk.session
     try:
@@ -345,7 +349,7 @@ def presenter_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
-def presenter_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def presenter_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     presenter = _presenter(pk)
     session = presenter.talk.session
     try:
@@ -357,11 +361,16 @@ def presenter_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_GET
-def paper_suggestions(request: HttpRequest) -> HttpResponse:
+def paper_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """<option>s for the paper field's datalist, from the catalogue search, as one types."""
     # The field's name carries its form prefix (s12-talks-0-paper), so take any *paper value.
     query = next(
-        (v for k, v in request.GET.items() if k == "q" or k.endswith("-paper")), ""
+        (
+            v
+            for k, v in request.GET.items()
+            if (k == "q" or k.endswith("-paper")) and isinstance(v, str)
+        ),
+        "",
     ).strip()
     papers = attach_showings(search_papers(query)[:10]) if len(query) >= 2 else []
     return render(request, f"{TEMPLATES}/paper_options.html", {"papers": papers})

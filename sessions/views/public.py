@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from readinggroup.http import HtmxHttpRequest
 from sessions.caching import schedule_cached
 from sessions.models import Term
 from sessions.readme.exporter import export_term
@@ -29,7 +30,7 @@ from sessions.selectors import (
 
 
 def _schedule_response(
-    request: HttpRequest, term: Term | None, terms: list[Term], template: str, **extra
+    request: HtmxHttpRequest, term: Term | None, terms: list[Term], template: str, **extra
 ) -> HttpResponse:
     today = timezone.localdate()
     context = {
@@ -50,7 +51,7 @@ def _schedule_response(
 @require_safe
 @vary_on_headers("HX-Request")
 @schedule_cached(params=SCHEDULE_PARAMS)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """The current term, like the README but with the next session first."""
     terms = all_terms()
     term = current_term(terms, timezone.localdate())
@@ -60,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request")
 @schedule_cached(params=SCHEDULE_PARAMS)
-def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def term_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     terms = all_terms()
     term = next((t for t in terms if t.slug == slug), None)
     if term is None:
@@ -72,7 +73,7 @@ def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @schedule_cached
-def session_detail(request: HttpRequest, date: str) -> HttpResponse:
+def session_detail(request: HtmxHttpRequest, date: str) -> HttpResponse:
     try:
         day = datetime.date.fromisoformat(date)
     except ValueError:
@@ -92,7 +93,7 @@ def session_detail(request: HttpRequest, date: str) -> HttpResponse:
 
 @require_safe
 @schedule_cached
-def term_readme(request: HttpRequest, slug: str) -> HttpResponse:
+def term_readme(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The term as the group's README, as a download (the group can keep publishing it)."""
     term = get_object_or_404(Term, slug=slug)
     text = export_term(term, site_url=request.build_absolute_uri("/").rstrip("/"))
