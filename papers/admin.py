@@ -6,7 +6,7 @@ admin site itself still asks for `is_staff` to let anyone in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -21,9 +21,7 @@ from readinggroup.admin_permissions import OrganiserAdminMixin
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-
-class _PaperCount(TypedDict):
-    paper_count: int
+    from papers.selectors import PaperCount
 
 
 # Fields that, once edited by hand, an arXiv fetch or a list import leaves alone.
@@ -54,7 +52,7 @@ class ProceedingsAdmin(OrganiserAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(paper_count=Count("papers"))
 
     @admin.display(description="papers", ordering="paper_count")
-    def paper_count(self, obj: WithAnnotations[Proceedings, _PaperCount]) -> int:
+    def paper_count(self, obj: WithAnnotations[Proceedings, PaperCount]) -> int:
         return obj.paper_count
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from papers.models import Paper, Venue
+from papers.models import Paper, Proceedings, Venue
 
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -42,7 +42,7 @@ def _ascii_word(text: str) -> str:
 
 
 def year_of(paper: Paper) -> int | None:
-    if paper.proceedings_id is not None:
+    if paper.proceedings is not None:
         return paper.proceedings.year
     return paper.arxiv_published.year if paper.arxiv_published else None
 
@@ -54,20 +54,19 @@ def citation_key(paper: Paper) -> str:
     return f"{family or 'anon'}{year_of(paper) or ''}{first}-{paper.pk}"
 
 
-def _venue(paper: Paper) -> Venue | None:
-    return paper.proceedings.venue if paper.proceedings_id is not None else None
+def _published_in(paper: Paper) -> Proceedings | None:
+    """The proceedings a paper appeared in; None for a preprint (on arXiv or nowhere yet)."""
+    proceedings = paper.proceedings
+    if proceedings is None or proceedings.venue.is_preprint:
+        return None
+    return proceedings
 
 
-def _is_preprint_only(paper: Paper) -> bool:
-    venue = _venue(paper)
-    return venue is None or venue.is_preprint
-
-
-def _container(paper: Paper) -> str:
+def _container(proceedings: Proceedings) -> str:
     """'<proceedings' or venue's full name> (SOSP 2025)', else 'SOSP 2025'."""
-    venue, year = _venue(paper), year_of(paper)
+    venue, year = proceedings.venue, proceedings.year
     short = f"{venue.name} {year}" if year else venue.name
-    full = paper.proceedings.full_name or venue.full_name
+    full = proceedings.full_name or venue.full_name
     return f"{full} ({short})" if full else short
 
 
@@ -89,17 +88,17 @@ def bibtex_entry(paper: Paper) -> Entry:
     if paper.authors:
         fields.append(("author", " and ".join(paper.authors)))
     year = year_of(paper)
-    venue = _venue(paper)
-    if _is_preprint_only(paper):
+    published = _published_in(paper)
+    if published is None:
         kind = "misc"
         if paper.arxiv_id:
             fields.append(("howpublished", "arXiv preprint"))
-    elif venue.kind == Venue.Kind.JOURNAL:
+    elif published.venue.kind == Venue.Kind.JOURNAL:
         kind = "article"
-        fields.append(("journal", venue.full_name or venue.name))
+        fields.append(("journal", published.venue.full_name or published.venue.name))
     else:
         kind = "inproceedings"
-        fields.append(("booktitle", _container(paper)))
+        fields.append(("booktitle", _container(published)))
     if year:
         fields.append(("year", str(year)))
     if paper.doi:
@@ -135,18 +134,18 @@ def csl_item(paper: Paper) -> dict:
         "title": paper.title,
         "author": [_csl_name(name) for name in paper.authors or []],
     }
-    venue = _venue(paper)
-    if _is_preprint_only(paper):
+    published = _published_in(paper)
+    if published is None:
         item["type"] = "article"  # CSL's type for preprints
         if paper.arxiv_id:
             item["publisher"] = "arXiv"
-    elif venue.kind == Venue.Kind.JOURNAL:
+    elif published.venue.kind == Venue.Kind.JOURNAL:
         item["type"] = "article-journal"
-        item["container-title"] = venue.full_name or venue.name
+        item["container-title"] = published.venue.full_name or published.venue.name
     else:
         item["type"] = "paper-conference"
-        item["container-title"] = _container(paper)
-        item["event-title"] = venue.name
+        item["container-title"] = _container(published)
+        item["event-title"] = published.venue.name
     year = year_of(paper)
     if year:
         item["issued"] = {"date-parts": [[year]]}

@@ -238,9 +238,9 @@ class Paper(models.Model):
     @property
     def venue_label(self) -> str:
         """How the group writes it: SOSP'25, OSDI'25, arXiv."""
-        if self.proceedings_id is None:
-            return PREPRINT_VENUE if self.arxiv_id else ""
         proceedings = self.proceedings
+        if proceedings is None:
+            return PREPRINT_VENUE if self.arxiv_id else ""
         if proceedings.venue.is_preprint:
             return proceedings.venue.name
         return f"{proceedings.venue.name}'{proceedings.year % 100:02d}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -20,6 +21,9 @@ from papers.search import catalogue_version
 from papers.search.selectors import Filters, Hit, Listing, with_details
 from papers.search.text import Query, parse_query
 from papers.venues import PREPRINT_VENUE, is_preprint
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 __all__ = ["Hit", "Listing", "Query", "catalogue", "parse_query"]
 
@@ -127,12 +131,16 @@ def paper_detail(pk: int, *, include_hidden: bool = False) -> Paper | None:
     return with_details(papers.select_related("proceedings__venue")).filter(pk=pk).first()
 
 
+class PaperCount(TypedDict):
+    paper_count: int
+
+
 @dataclass
 class FilterChoices:
     venues: list[str]
     years: list[int]
     topics: list[tuple[int, str]]  # (id, "Area / Subtopic"), areas first then their children
-    proceedings: list[Proceedings]  # with .paper_count
+    proceedings: list[WithAnnotations[Proceedings, PaperCount]]
 
 
 def filter_choices() -> FilterChoices:

@@ -86,7 +86,7 @@ class Term(models.Model):
         return changed
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(models.QuerySet["Session"]):
     def past(self, on: datetime.date | None = None) -> SessionQuerySet:
         """Sessions before `on` (today); see Session.is_past."""
         return self.filter(date__lt=_day(on))
@@ -153,7 +153,7 @@ class Session(models.Model):
         return not self.is_cancelled and not self.is_past(on)
 
 
-class TalkQuerySet(models.QuerySet):
+class TalkQuerySet(models.QuerySet["Talk"]):
     def past(self, on: datetime.date | None = None) -> TalkQuerySet:
         return self.filter(session__date__lt=_day(on))
 
@@ -207,7 +207,7 @@ class Talk(models.Model):
     def display_title(self) -> str:
         if self.title:
             return self.title
-        return self.paper.title if self.paper_id else "(topic to be chosen)"
+        return self.paper.title if self.paper is not None else "(topic to be chosen)"
 
     # --- the talk's state: one definition each, used by the rules, pages and planning ---
 

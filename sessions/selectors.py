@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from papers.models import Paper
 from papers.venues import venue_name
-from sessions.models import Person, Presenter, Session, Talk, Term
+from sessions.models import Person, Presenter, Session, SessionQuerySet, Talk, TalkQuerySet, Term
 
 WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"
@@ -24,7 +24,7 @@ def presenters_queryset() -> QuerySet[Presenter]:
     return Presenter.objects.select_related("person").order_by("position", "id")
 
 
-def talks_queryset() -> QuerySet[Talk]:
+def talks_queryset() -> TalkQuerySet:
     """Talks with what schedule/partials/talk.html reads: paper, venue, presenters, persons."""
     return (
         Talk.objects.select_related("paper__proceedings__venue")
@@ -33,7 +33,7 @@ def talks_queryset() -> QuerySet[Talk]:
     )
 
 
-def sessions_queryset() -> QuerySet[Session]:
+def sessions_queryset() -> SessionQuerySet:
     return Session.objects.prefetch_related(Prefetch("talks", queryset=talks_queryset()))
 
 
@@ -48,15 +48,19 @@ def all_terms() -> list[Term]:
 
 def current_term(terms: list[Term], today: datetime.date) -> Term | None:
     """The term running today; else the next to start; else the one that ended last."""
-    dated = [term for term in terms if term.start_date and term.end_date]
-    running = [term for term in dated if term.start_date <= today <= term.end_date]
+    dated = [
+        (term.start_date, term.end_date, term)
+        for term in terms
+        if term.start_date and term.end_date
+    ]
+    running = [row for row in dated if row[0] <= today <= row[1]]
     if running:
-        return max(running, key=lambda term: term.start_date)
-    coming = [term for term in dated if term.start_date > today]
+        return max(running, key=lambda row: row[0])[2]
+    coming = [row for row in dated if row[0] > today]
     if coming:
-        return min(coming, key=lambda term: term.start_date)
+        return min(coming, key=lambda row: row[0])[2]
     if dated:
-        return max(dated, key=lambda term: (term.end_date, term.pk))
+        return max(dated, key=lambda row: (row[1], row[2].pk))[2]
     return terms[0] if terms else None
 
 
@@ -64,7 +68,7 @@ def talk_venue(talk: Talk) -> str:
     """The venue tag as the group writes it: the talk's own label, else the paper's."""
     if talk.venue_label:
         return talk.venue_label
-    return talk.paper.venue_label if talk.paper_id else ""
+    return talk.paper.venue_label if talk.paper is not None else ""
 
 
 @dataclass
@@ -166,9 +170,9 @@ def schedule_view(term: Term, params, today: datetime.date) -> ScheduleView:
             talks = [talk for talk in talks if venue_name(talk_venue(talk)) == filters.venue]
         if (filters.presenter or filters.venue) and not talks:
             continue
-        upcoming = not session.is_past(today)
-        if (filters.when == WHEN_UPCOMING and not upcoming) or (
-            filters.when == WHEN_PAST and upcoming
+        is_upcoming = not session.is_past(today)
+        if (filters.when == WHEN_UPCOMING and not is_upcoming) or (
+            filters.when == WHEN_PAST and is_upcoming
         ):
             continue
         shown.append(ShownSession(session, talks))
@@ -248,7 +252,7 @@ def talk_link(talk: Talk) -> str:
     """Where a talk's paper can be read: the link the group gave, else the catalogue's."""
     if talk.url:
         return talk.url
-    if not talk.paper_id:
-        return ""
     paper = talk.paper
+    if paper is None:
+        return ""
     return paper.arxiv_url or paper.doi_url

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -98,7 +99,11 @@ class Filters:
         return self.presented is None
 
 
-def _hidden_papers() -> QuerySet[Paper]:
+class _PaperPk(TypedDict):
+    pk: int
+
+
+def _hidden_papers() -> QuerySet[Paper, _PaperPk]:
     """Ids of the papers Paper.objects.public() leaves out (the same condition, kept small)."""
     return (
         Paper.objects.exclude(
@@ -136,7 +141,9 @@ class Listing(Sequence):
             documents = documents.filter(kind=SearchDocument.Kind.PAPER)
         return self.filters.documents(documents)
 
-    def count(self) -> int:
+    # Not Sequence.count(value): Django's Paginator calls `count()` with no argument for the
+    # number of items (it checks the signature), so this one takes none.
+    def count(self) -> int:  # type: ignore[override]
         if self._count is None:
             if not self.query:
                 # The list's counts change only with the catalogue: cache them on its version.
@@ -189,7 +196,7 @@ class Listing(Sequence):
             .order_by(*LIST_ORDER)
             .values_list("paper_id", flat=True)[start:stop]
         )
-        papers = _papers_by_id(ids)
+        papers = _papers_by_id([pk for pk in ids if pk is not None])
         return [Hit(kind="paper", paper=papers[pk]) for pk in ids if pk in papers]
 
     # --- PostgreSQL -----------------------------------------------------------------------

@@ -36,7 +36,7 @@ def uid_domain() -> str:
 
 def short_title(talk: Talk) -> str:
     """ "DiffKV" for "DiffKV: Differentiated Memory Management ...": what fits a calendar."""
-    if talk.paper_id and talk.paper.system_name and not talk.title:
+    if talk.paper is not None and talk.paper.system_name and not talk.title:
         return talk.paper.system_name
     title = talk.display_title if (talk.title or talk.paper_id) else ""
     head, colon, _ = title.partition(":")
