@@ -44,6 +44,7 @@ def _page_url(request: HttpRequest, number: int | None) -> str | None:
 
 def paper_json(request: HttpRequest, paper: Paper) -> dict:
     proceedings = paper.proceedings
+    year: int | None
     if proceedings is not None:
         venue, year = proceedings.venue.name, proceedings.year
     else:

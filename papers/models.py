@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from readinggroup.safe_urls import external_url
+
+if TYPE_CHECKING:
+    from papers.showings import Showings
 
 # The group's preprint server: a paper with an arXiv id and no proceedings is an arXiv paper.
 # papers.venues is the home of venue rules; it lives here only because Paper.venue_label needs it.
@@ -213,6 +218,9 @@ class Paper(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PaperQuerySet.as_manager()
+
+    # Not a column: papers.presented.attach_showings sets it on the papers a page lists.
+    showings: Showings
 
     class Meta:
         ordering = ["proceedings", "position", "title"]

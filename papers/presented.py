@@ -11,33 +11,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from papers.models import Paper
+from papers.showings import Showings
 
 # The schedule's Session.Kind.CANCELLED, by value: a cancelled session presents nothing.
 CANCELLED = "cancelled"
-
-
-@dataclass
-class Showings:
-    """A paper's session dates, oldest first."""
-
-    presented: list[datetime.date] = field(default_factory=list)
-    scheduled: list[datetime.date] = field(default_factory=list)
-
-    @property
-    def last_presented(self) -> datetime.date | None:
-        return self.presented[-1] if self.presented else None
-
-    @property
-    def taken(self) -> bool:
-        """Presented already or scheduled in an upcoming session: not one to pick again."""
-        return bool(self.presented or self.scheduled)
 
 
 def _on(on: datetime.date | None) -> datetime.date:
@@ -47,7 +30,7 @@ def _on(on: datetime.date | None) -> datetime.date:
 def _held_talks() -> QuerySet:
     """Talks in sessions that are not cancelled, via the reverse relation (no sessions import)."""
     talk_model = Paper._meta.get_field("talks").related_model
-    return talk_model.objects.exclude(session__kind=CANCELLED).filter(paper__isnull=False)
+    return talk_model._default_manager.exclude(session__kind=CANCELLED).filter(paper__isnull=False)
 
 
 def presented_q(on: datetime.date | None = None) -> Q:

@@ -8,7 +8,9 @@ double click or two members nominating one paper at once leave one row each.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -18,8 +20,12 @@ from django.utils.translation import gettext as _
 
 from papers import presented, services
 from papers.models import Paper, Topic
+from papers.showings import Showings
 from planner.models import Nomination, Vote
 from sessions.models import Person, Session, Talk
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 REASON_MAX = 300
 
@@ -125,14 +131,18 @@ class QueueEntry:
     nomination: Nomination
     votes: int
     voted: bool  # by the viewer
-    showings: presented.Showings
+    showings: Showings
 
     @property
     def paper(self) -> Paper:
         return self.nomination.paper
 
 
-def queue_queryset(person: Person | None) -> QuerySet[Nomination]:
+class VoteCount(TypedDict):
+    vote_count: int
+
+
+def queue_queryset(person: Person | None) -> QuerySet[WithAnnotations[Nomination, VoteCount]]:
     """Nominations with what the queue shows: paper, venue, topics, votes, the viewer's vote."""
     queryset = (
         Nomination.objects.select_related("paper__proceedings__venue", "nominated_by")
@@ -185,19 +195,22 @@ def recently_scheduled(
     return _entries(nominations, on)
 
 
-def _entries(nominations: QuerySet[Nomination], on: datetime.date | None) -> list[QueueEntry]:
-    nominations = list(nominations)
-    shown = presented.showings([n.paper_id for n in nominations], on)
+def _entries(
+    nominations: Iterable[WithAnnotations[Nomination, VoteCount]], on: datetime.date | None
+) -> list[QueueEntry]:
+    rows = list(nominations)
+    shown = presented.showings([n.paper_id for n in rows], on)
+    # `voted` is annotated only when there is a viewer (queue_queryset).
     return [
         QueueEntry(n, n.vote_count, bool(getattr(n, "voted", False)), shown[n.paper_id])
-        for n in nominations
+        for n in rows
     ]
 
 
 def entry(nomination_id: int, person: Person | None) -> QueueEntry | None:
     """One nomination as the queue shows it (for re-rendering its row after a vote)."""
     found = list(queue_queryset(person).filter(pk=nomination_id))
-    return _entries(found, None)[0] if found else None  # type: ignore[arg-type]
+    return _entries(found, None)[0] if found else None
 
 
 def vote_counts(paper_ids: list[int]) -> dict[int, int]:

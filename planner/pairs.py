@@ -58,13 +58,13 @@ class Pair:
 
 
 def paper_year(paper: Paper) -> int | None:
-    if paper.proceedings_id is not None:
+    if paper.proceedings is not None:
         return paper.proceedings.year
     return paper.arxiv_published.year if paper.arxiv_published else None
 
 
 def paper_summary(paper: Paper) -> dict:
-    venue = paper.proceedings.venue.name if paper.proceedings_id else "arXiv"
+    venue = paper.proceedings.venue.name if paper.proceedings is not None else "arXiv"
     return {"id": paper.pk, "title": paper.title, "venue": venue, "year": paper_year(paper)}
 
 
@@ -106,9 +106,9 @@ def _candidates(kind: str, on: datetime.date) -> list[Paper]:
 
 def _fixed(session: Session) -> dict[str, Paper]:
     """Papers already chosen in this session, by kind: a pair must include them."""
-    chosen = {}
+    chosen: dict[str, Paper] = {}
     for talk in session.talks.all():
-        if talk.paper_id is not None:
+        if talk.paper is not None:
             kind = paper_kind(talk.paper)
             if kind in (CONFERENCE, ARXIV):
                 chosen[kind] = talk.paper

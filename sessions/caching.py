@@ -125,8 +125,10 @@ class ScheduleState:
 def _tables() -> dict[str, str]:
     from sessions.models import Person, Presenter, Session, Talk, Term
 
+    # Keyed by _meta.model_name, the class name in lower case (which django-stubs types as
+    # optional: it is set once the class is made).
     return {
-        model._meta.model_name: model._meta.db_table
+        model.__name__.lower(): model._meta.db_table
         for model in (Term, Session, Talk, Presenter, Person)
     }
 
@@ -209,8 +211,9 @@ def _keep_only(request: HttpRequest, params: tuple[str, ...]) -> list[tuple[str,
         query = QueryDict(mutable=True)
         for name, values in kept:
             query.setlist(name, values)
-        request.GET = query
-        request.META["QUERY_STRING"] = query.urlencode()
+        query_string = query.urlencode()
+        request.GET = QueryDict(query_string)  # immutable, like Django's own
+        request.META["QUERY_STRING"] = query_string
     return kept
 
 

@@ -115,6 +115,7 @@ def store_slides(talk: Talk, upload: UploadedFile) -> Talk:
     # The stored name says nothing about the uploader's file name, which is kept apart.
     talk.slides_file.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
     new_name = talk.slides_file.name
+    assert new_name is not None  # FieldFile.save() has just named the stored file
     talk.slides_filename = (PurePath(upload.name or "").name or "slides.pdf")[:255]
     talk.slides_pages = info.pages
     talk.slides_text = info.text
@@ -139,9 +140,9 @@ def store_slides(talk: Talk, upload: UploadedFile) -> Talk:
 
 def remove_slides(talk: Talk) -> None:
     """Drop the talk's uploaded slides (the file goes once the change is committed)."""
-    if not talk.slides_file:
-        return
     old_name = talk.slides_file.name
+    if not old_name:  # a FieldFile is empty exactly when it has no name
+        return
     storage = talk.slides_file.storage
     with transaction.atomic():
         talk.slides_file = ""

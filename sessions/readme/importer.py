@@ -332,16 +332,16 @@ class _Importer:
         # Demotions first: the database allows one lead per talk at every moment.
         numbered = [(person, role, position) for position, (person, role) in enumerate(desired)]
         for person, role, position in sorted(numbered, key=lambda item: item[1] == ROLE_LEAD):
-            row = confirmed.get(person.pk)
+            existing = confirmed.get(person.pk)
             who = f"{label}: {person.name} ({role})"
-            if row is None:
+            if existing is None:
                 Presenter.objects.create(
                     talk=talk, person=person, role=role, position=position, confirmed=True
                 )
                 self.count("presenters", "created", who, parsed.line)
             else:
                 self._apply(
-                    row, {"role": role, "position": position}, "presenters", who, parsed.line
+                    existing, {"role": role, "position": position}, "presenters", who, parsed.line
                 )
 
     # -- papers --------------------------------------------------------------------------------

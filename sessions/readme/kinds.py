@@ -53,8 +53,9 @@ def read_kind(special_lines: Sequence[str], talks: Sequence[ParsedTalk]) -> tupl
     if special_lines:
         text = special_lines[0].strip()
         tagged = kind_tag(text)
-        if tagged:
-            return tagged, unescape(_KIND_TAG.match(text)["rest"])
+        tag = _KIND_TAG.match(text)
+        if tagged and tag is not None:
+            return tagged, unescape(tag["rest"])
         title = unescape(text)
         return kind_from_text(title) or KIND_SPECIAL, title
     for talk in talks:

@@ -205,6 +205,7 @@ class _Reader:
 
     def _date_heading(self, text: str, number: int) -> tuple[int, int, int | None] | None:
         iso = ISO_DATE.match(text)
+        year: int | None
         if iso:
             month, day, year = int(iso["month"]), int(iso["day"]), int(iso["year"])
             rest = iso["rest"]
@@ -227,9 +228,10 @@ class _Reader:
         return month, day, year
 
     def _topic_position(self, text: str, number: int, session: _RawSession) -> int:
-        taken = {block.position for block in session.topics}
+        # Topic blocks are numbered as they are made; only a session's preamble has no number.
+        taken = {block.position for block in session.topics if block.position is not None}
         match = TOPIC.match(text)
-        position = None
+        position: int | None = None
         if match and match["number"]:
             token = match["number"]
             position = int(token) if token.isdigit() else roman_to_int(token)

@@ -167,7 +167,9 @@ def split_names(text: str) -> list[str]:
 
     Commas include the full-width (U+FF0C) and ideographic (U+3001) ones Chinese text uses.
     """
-    parts, current, depth = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     index = 0
     while index < len(text):
         char = text[index]

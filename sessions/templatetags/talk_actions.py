@@ -17,9 +17,10 @@ def talk_actions_for(context: template.Context, talk: Talk) -> TalkActions:
     """
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    signed_in = bool(user is not None and user.is_authenticated)
+    signed_in = False
     person_id = None
-    if signed_in:
+    if user is not None and user.is_authenticated:
+        signed_in = True
         try:
             person_id = user.person.pk
         except Person.DoesNotExist:
