@@ -855,7 +855,7 @@ class _Reader:
     def _bracket(self, inner: str, line: int, paper: ListedPaper, leftovers: list[str]) -> None:
         """`\\[...]`: one or more [Label](url), text after a link, or a label alone."""
         position = 0
-        found: list[list[str]] = []
+        found: list[list[str]] = []  # [label, url] pairs, the label extended as text follows
         for match in _INNER_LINK.finditer(inner):
             between = inner[position : match.start()]
             if between.strip(" ,;|/") and found:

@@ -184,9 +184,9 @@ class ArxivClient:
                 by_base.setdefault(entry.arxiv_id, entry)
         outcomes = {}
         for arxiv_id in asked:
-            entry = by_base.get(_base_id(arxiv_id))
-            if entry is not None:
-                outcomes[arxiv_id] = Outcome(arxiv_id, "fetched", entry=entry)
+            found = by_base.get(_base_id(arxiv_id))
+            if found is not None:
+                outcomes[arxiv_id] = Outcome(arxiv_id, "fetched", entry=found)
         return outcomes
 
     def _reject(self, asked: list[str], feed: Feed) -> dict[str, Outcome]:

@@ -140,7 +140,8 @@ def snippet(text: str, query: Query) -> SafeString | None:
         space = text.rfind(" ", 0, start + 1)
         start = space + 1 if space >= first - SNIPPET_CHARS // 2 else start
     end = min(len(text), start + SNIPPET_CHARS)
-    parts, cursor = [], start
+    parts: list[str] = []
+    cursor = start
     for span_start, span_end in spans:
         if span_start < cursor or span_end > end:
             continue

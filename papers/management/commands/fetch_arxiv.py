@@ -9,6 +9,7 @@ from django.db import transaction
 
 from papers.arxiv.sync import papers_due_for_refresh
 from papers.identifiers import (
+    ArxivId,
     InvalidArxivId,
     looks_like_arxiv_id,
     parse_arxiv_id,
@@ -63,13 +64,13 @@ class Command(BaseCommand):
         """Paper ids for the tokens, new arXiv ids added. Checks every token first, so a typo
         anywhere changes nothing."""
         paper_pks: list[int] = []
-        arxiv_texts: list[str] = []
+        arxiv_ids: list[ArxivId] = []
         problems: list[str] = []
         for token in tokens:
             if token.isdigit():
                 paper_pks.append(int(token))
-            elif parse_arxiv_id(token) is not None:
-                arxiv_texts.append(token)
+            elif (arxiv_id := parse_arxiv_id(token)) is not None:
+                arxiv_ids.append(arxiv_id)
             elif looks_like_arxiv_id(token):
                 try:
                     validate_arxiv_id(token)
@@ -89,8 +90,8 @@ class Command(BaseCommand):
             raise CommandError("; ".join(problems) + ". Nothing was queued.")
 
         resolved = list(paper_pks)
-        for text in arxiv_texts:
-            paper, created = get_or_create_arxiv_paper(parse_arxiv_id(text).id)
+        for arxiv_id in arxiv_ids:
+            paper, created = get_or_create_arxiv_paper(arxiv_id.id)
             if created:
                 self.stdout.write(f"Added paper {paper.pk} for arXiv {paper.arxiv_id}.")
             resolved.append(paper.pk)

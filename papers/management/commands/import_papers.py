@@ -29,8 +29,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
         except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            raise CommandError(f"{path}:{line}: expected UTF-8 text ({exc.reason})") from exc
+            number = path.read_bytes()[: exc.start].count(b"\n") + 1
+            raise CommandError(f"{path}:{number}: expected UTF-8 text ({exc.reason})") from exc
         try:
             summary = import_conference_list(parse(text), dry_run=options["dry_run"])
         except (ParseError, CatalogueImportError) as exc:
