@@ -176,7 +176,9 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
             for talk in paper.talks.select_related("session").order_by("session__date", "position")
         ]
         if talks:
-            to_delete += [_("Talks kept, with the paper's title and link copied onto them:"), talks]
+            # Django's list nests (admin's unordered_list renders it); django-stubs has it flat.
+            kept = [_("Talks kept, with the paper's title and link copied onto them:"), talks]
+            to_delete += kept  # type: ignore[arg-type]
             model_count[ngettext("talk kept", "talks kept", len(talks))] = len(talks)
         return to_delete, model_count, perms_needed, protected
 

@@ -56,8 +56,8 @@ def paper_deleting(sender, instance: Paper, **kwargs) -> None:
 
 
 def talk_deleted(sender, instance: Talk, **kwargs) -> None:
-    if not instance.slides_file:
-        return
     name = instance.slides_file.name
+    if not name:  # a FieldFile is empty exactly when it has no name
+        return
     storage = instance.slides_file.storage
     transaction.on_commit(lambda: storage.delete(name), using=kwargs.get("using"))
