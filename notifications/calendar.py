@@ -8,7 +8,7 @@ iCal builder (sessions/exports/ical.py), so they look and update like the public
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -18,18 +18,18 @@ from sessions.models import Person, Session
 from sessions.selectors import talks_queryset
 
 
-def token_of(user: AbstractBaseUser) -> CalendarToken:
+def token_of(user: User) -> CalendarToken:
     return CalendarToken.objects.get_or_create(user=user)[0]
 
 
-def regenerate(user: AbstractBaseUser) -> CalendarToken:
+def regenerate(user: User) -> CalendarToken:
     token = token_of(user)
     token.token = new_calendar_token()
     token.save(update_fields=["token", "created_at"])
     return token
 
 
-def owner_of(token: str) -> AbstractBaseUser | None:
+def owner_of(token: str) -> User | None:
     found = CalendarToken.objects.filter(token=token).select_related("user__person").first()
     if found is None or not found.user.is_active:
         return None
@@ -49,7 +49,7 @@ def member_sessions(person: Person | None) -> list[Session]:
     )
 
 
-def calendar_for(user: AbstractBaseUser, site_url: str) -> str:
+def calendar_for(user: User, site_url: str) -> str:
     person = getattr(user, "person", None)
     name = _("%(group)s · talks of %(name)s") % {
         "group": settings.GROUP_NAME,

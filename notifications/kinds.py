@@ -9,9 +9,12 @@ hand each time, never held, and not a kind to unsubscribe from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 MEMBER = "member"
 ORGANISERS = "organisers"
@@ -21,7 +24,7 @@ CO_PRESENTERS = "co-presenters"
 @dataclass(frozen=True)
 class Kind:
     code: str
-    label: str | Promise
+    label: str | StrPromise
     audience: str
     # Names of the context variables a template of this kind may use (shown in the editor).
     variables: tuple[str, ...]

@@ -12,13 +12,15 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
 
 from celery import current_app
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,13 +42,13 @@ class OutboxError(Exception):
     """An outbox action that cannot be done (e.g. sending a mail already sent)."""
 
 
-def address_of(user: AbstractBaseUser | None) -> str:
+def address_of(user: User | None) -> str:
     if user is None or not user.is_active:
         return ""
     return (getattr(user, "email", "") or "").strip()
 
 
-def wants(user: AbstractBaseUser, kind: str) -> bool:
+def wants(user: User, kind: str) -> bool:
     return not OptOut.objects.filter(user=user, kind=kind).exists()
 
 
@@ -55,7 +57,7 @@ def holding() -> bool:
 
 
 def queue_mail(
-    kind: str, user: AbstractBaseUser | None, key: str, context: dict[str, object]
+    kind: str, user: User | None, key: str, context: dict[str, object]
 ) -> Message | None:
     """The mail of `kind` about one event (`key`) to one member; None when none is due."""
     address = address_of(user)
@@ -77,7 +79,7 @@ def queue_mail(
     )
 
 
-def _display_name(user: AbstractBaseUser) -> str:
+def _display_name(user: User) -> str:
     person = getattr(user, "person", None)
     return getattr(person, "name", "") or user.get_username()
 
@@ -106,15 +108,18 @@ def enqueue(message: Message) -> None:
 
     Looked up by name: notifications.tasks wraps this module, which never imports it.
     """
-    current_app.tasks[DELIVER_TASK].delay_on_commit(message.pk)
+    task = current_app.tasks[DELIVER_TASK]
+    # Celery's Django integration makes every task a DjangoTask, which has delay_on_commit.
+    assert isinstance(task, DjangoTask)
+    task.delay_on_commit(message.pk)
 
 
-def queue_all(kind: str, users: Iterable[AbstractBaseUser], key: str, context: dict) -> int:
+def queue_all(kind: str, users: Iterable[User], key: str, context: dict) -> int:
     return sum(1 for user in users if queue_mail(kind, user, key, context) is not None)
 
 
 def direct_message(
-    author: AbstractBaseUser, recipients: list[AbstractBaseUser], subject: str, body: str, key: str
+    author: User, recipients: list[User], subject: str, body: str, key: str
 ) -> Message:
     """An organiser's one mail to several presenters: all in To, so a reply-all reaches every
     one of them; the author in Cc (and Reply-To with all of them) so they see the thread."""
@@ -196,7 +201,7 @@ def deliver(message_id: int, *, last_attempt: bool = True) -> str:
 
 def requeue_lost(older_than_minutes: int = 120) -> int:
     """Queued mails whose task never came (a broker restart): send them again (periodic)."""
-    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
     lost = list(
         Message.objects.filter(state=Message.State.QUEUED, updated_at__lt=cutoff).values_list(
             "pk", flat=True

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.dispatch import receiver
 
@@ -23,7 +23,7 @@ from sessions import events
 from sessions.models import Person, Presenter, Session, Talk
 
 
-def organisers() -> list[AbstractBaseUser]:
+def organisers() -> list[User]:
     return list(
         get_user_model()
         .objects.filter(Q(groups__name=ORGANISERS_GROUP) | Q(is_superuser=True), is_active=True)
@@ -34,17 +34,17 @@ def organisers() -> list[AbstractBaseUser]:
     )
 
 
-def _user(person: Person) -> AbstractBaseUser | None:
+def _user(person: Person) -> User | None:
     return person.user if person.user_id else None
 
 
-def co_presenters(talk: Talk, but: Person) -> Iterable[AbstractBaseUser]:
+def co_presenters(talk: Talk, but: Person) -> Iterable[User]:
     rows = (
         Presenter.objects.filter(talk_id=talk.pk, person__user__isnull=False)
         .exclude(person_id=but.pk)
         .select_related("person__user")
     )
-    return [row.person.user for row in rows]
+    return [row.person.user for row in rows if row.person.user is not None]
 
 
 def _context(talk: Talk, person: Person, role: str) -> dict[str, object]:

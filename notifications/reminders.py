@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from sessions.models import Presenter, Session, Talk
 @dataclass(frozen=True)
 class Due:
     kind: str
-    user: AbstractBaseUser
+    user: User
     key: str
     context: dict[str, object]
 

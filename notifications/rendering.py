@@ -29,8 +29,7 @@ from notifications.models import MailTemplate
 
 MAIL_TEMPLATES = Path(__file__).parent / "templates" / "notifications" / "mail"
 
-_OPTIONS = {"loaders": [], "libraries": {"i18n": "django.templatetags.i18n"}}
-TEXT_ENGINE = Engine(autoescape=False, **_OPTIONS)
+TEXT_ENGINE = Engine(autoescape=False, loaders=[], libraries={"i18n": "django.templatetags.i18n"})
 
 
 class MailTemplateError(ValueError):

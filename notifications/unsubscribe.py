@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,15 +30,15 @@ SALT = "notifications.unsubscribe"
 
 @dataclass(frozen=True)
 class Unsubscription:
-    user: AbstractBaseUser
+    user: User
     kind: str
 
 
-def token_for(user: AbstractBaseUser, kind: str) -> str:
+def token_for(user: User, kind: str) -> str:
     return signing.dumps({"u": user.pk, "k": kind}, salt=SALT, compress=True)
 
 
-def unsubscribe_url(user: AbstractBaseUser, kind: str) -> str:
+def unsubscribe_url(user: User, kind: str) -> str:
     return site_url(reverse("notifications:unsubscribe", kwargs={"token": token_for(user, kind)}))
 
 
@@ -50,17 +50,19 @@ def read_token(token: str) -> Unsubscription | None:
         return None
     if not isinstance(data, dict) or data.get("k") not in kinds.KINDS:
         return None
-    user = get_user_model().objects.filter(pk=data.get("u")).first()
+    if not isinstance(data.get("u"), int):  # token_for signs the user's integer pk
+        return None
+    user = get_user_model().objects.filter(pk=data["u"]).first()
     return Unsubscription(user=user, kind=data["k"]) if user is not None else None
 
 
-def opt_out(user: AbstractBaseUser, kind: str) -> bool:
+def opt_out(user: User, kind: str) -> bool:
     """Turn `kind` off for the member; False when it was off already."""
     _, created = OptOut.objects.get_or_create(user=user, kind=kind)
     return created
 
 
-def set_preferences(user: AbstractBaseUser, wanted: set[str], offered: list[str]) -> None:
+def set_preferences(user: User, wanted: set[str], offered: list[str]) -> None:
     """The member receives the offered kinds in `wanted` and none of the other offered ones."""
     OptOut.objects.filter(user=user, kind__in=wanted).delete()
     existing = set(OptOut.objects.filter(user=user).values_list("kind", flat=True))
@@ -71,11 +73,11 @@ def set_preferences(user: AbstractBaseUser, wanted: set[str], offered: list[str]
     )
 
 
-def opted_out(user: AbstractBaseUser) -> set[str]:
+def opted_out(user: User) -> set[str]:
     return set(OptOut.objects.filter(user=user).values_list("kind", flat=True))
 
 
-def footer_for(user: AbstractBaseUser, kind: str) -> str:
+def footer_for(user: User, kind: str) -> str:
     with translation.override(mail_language()):
         return render_to_string(
             "notifications/mail/footer.txt",
@@ -88,7 +90,7 @@ def footer_for(user: AbstractBaseUser, kind: str) -> str:
         ).strip()
 
 
-def list_unsubscribe_headers(user: AbstractBaseUser, kind: str) -> dict[str, str]:
+def list_unsubscribe_headers(user: User, kind: str) -> dict[str, str]:
     return {
         "List-Unsubscribe": f"<{unsubscribe_url(user, kind)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -27,6 +27,7 @@ from notifications.models import MailTemplate, Message
 from notifications.preferences import offered_kinds
 from notifications.rendering import MailTemplateError, default_source, render_source, source_for
 from notifications.samples import sample_context
+from readinggroup.http import AuthenticatedHttpRequest
 from readinggroup.permissions import organiser_required
 from sessions.models import Presenter, Session, Talk
 
@@ -38,7 +39,7 @@ PAGE_SIZE = 50
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def outbox_page(request: HttpRequest) -> HttpResponse:
+def outbox_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = HoldForm(request.POST)
         form.is_valid()
@@ -76,7 +77,7 @@ def outbox_page(request: HttpRequest) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def message_page(request: HttpRequest, pk: int) -> HttpResponse:
+def message_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
     form = MessageEditForm(
         request.POST or None, initial={"subject": message.subject, "text": message.body_text}
@@ -103,7 +104,7 @@ def message_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
-def message_send(request: HttpRequest, pk: int) -> HttpResponse:
+def message_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
     try:
         if message.state == Message.State.FAILED:
@@ -121,7 +122,7 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_POST
-def message_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def message_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk)
     try:
         outbox.discard_held(message)
@@ -142,7 +143,7 @@ def _back_to_outbox(request: HttpRequest) -> str:
 
 @organiser_required
 @require_safe
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     overridden = set(MailTemplate.objects.values_list("kind", flat=True))
     rows = [(kind, kind.code in overridden) for kind in kinds.KINDS.values()]
     return render(request, "notifications/templates.html", {"nav": "organise", "rows": rows})
@@ -150,7 +151,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def template_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     found = kinds.KINDS.get(kind)
     if found is None:
         raise Http404(_("There is no mail of that kind."))
@@ -196,7 +197,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
 
 @organiser_required
 @require_POST
-def template_restore(request: HttpRequest, kind: str) -> HttpResponse:
+def template_restore(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in kinds.KINDS:
         raise Http404(_("There is no mail of that kind."))
     MailTemplate.objects.filter(kind=kind).delete()
@@ -207,9 +208,11 @@ def template_restore(request: HttpRequest, kind: str) -> HttpResponse:
 # --- one message to presenters --------------------------------------------------------------
 
 
-def _write(request: HttpRequest, presenters: list[Presenter], about: str, back: str, key: str):
+def _write(
+    request: AuthenticatedHttpRequest, presenters: list[Presenter], about: str, back: str, key: str
+):
     people = [row.person for row in presenters]
-    recipients = [person.user for person in people if person.user_id]
+    recipients = [person.user for person in people if person.user is not None]
     addressed = [user for user in recipients if outbox.address_of(user)]
     without = [
         person.name for person in people if not person.user_id or not outbox.address_of(person.user)
@@ -257,7 +260,7 @@ def _dashboard(session: Session) -> str:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def session_message(request: HttpRequest, pk: int) -> HttpResponse:
+def session_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.select_related("term"), pk=pk)
     presenters = list(
         Presenter.objects.filter(talk__session=session)
@@ -271,7 +274,7 @@ def session_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
-def talk_message(request: HttpRequest, pk: int) -> HttpResponse:
+def talk_message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     talk = get_object_or_404(Talk.objects.select_related("session__term"), pk=pk)
     presenters = list(talk.presenters.select_related("person__user").order_by("position"))
     about = _("the presenters of Topic %(topic)s on %(date)s") % {
@@ -286,7 +289,7 @@ def talk_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     offered = offered_kinds(request.user)
     form = PreferencesForm(request.POST, offered=offered, opted_out=set())
     form.is_valid()  # unticked boxes are simply absent: every answer is valid
@@ -332,7 +335,7 @@ def personal_calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+def calendar_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     calendar.regenerate(request.user)
     messages.success(
         request, _("Your calendar has a new address; the old one no longer works. Subscribe again.")
