@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Prefetch, TextField
@@ -295,7 +295,7 @@ def _update(model, rows: list[dict], names: Sequence[str]) -> None:
     batch = max(1, min(BATCH, 30000 // (len(fields) + 1)))
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, batch):
-            params: list[object] = []
+            params: list[Any] = []  # get_db_prep_save's values, whatever the column
             for row in chunk:
                 params.append(row["pk"])
                 params.extend(f.get_db_prep_save(row[f.attname], connection) for f in fields)
@@ -329,6 +329,13 @@ class _Entry:
     # The matched paper's row (pk first, as _PAPER_COLUMNS), or None for a new paper.
     row: tuple | None = None
     pk: int | None = None
+
+    @property
+    def paper_id(self) -> int:
+        """The paper's id, once _match found it or _write_papers created it."""
+        if self.pk is None:
+            raise RuntimeError(f"line {self.listed.line}: the paper has no id yet")
+        return self.pk
 
 
 def import_conference_list(conference: ConferenceList, dry_run: bool = False) -> ImportSummary:
@@ -392,7 +399,7 @@ def _proceedings(
     created = not Proceedings.objects.filter(venue=venue, year=conference.year).exists()
     proceedings = proceedings_for(venue, conference.year)
     summary.proceedings_created = created
-    wanted = {
+    wanted: dict[str, object] = {
         "full_name": _fits(Proceedings, "full_name", conference.full_name, 1, issues),
         "homepage": _fits(Proceedings, "homepage", conference.homepage, 1, issues),
         "paper_list_urls": list(conference.paper_list_urls),
@@ -400,7 +407,7 @@ def _proceedings(
         "submitted": conference.submitted,
         "notes": conference.notes,
     }
-    if max(wanted["accepted"] or 0, wanted["submitted"] or 0) > MAX_COUNT:
+    if max(conference.accepted or 0, conference.submitted or 0) > MAX_COUNT:
         issues.append(Issue(1, "the acceptance counts are too large to store; not imported"))
         wanted["accepted"] = wanted["submitted"] = None
     changed = [name for name, value in wanted.items() if getattr(proceedings, name) != value]
@@ -579,7 +586,7 @@ def _topics(
         names = sorted({path[-1] for path in level})
         if depth == 1:
             found = Topic.objects.filter(parent__isnull=True, name__in=names)
-            known = {(topic.name,): topic.pk for topic in found}
+            known: dict[tuple[str, ...], int] = {(topic.name,): topic.pk for topic in found}
         else:
             parents = {ids[path[:-1]]: path[:-1] for path in level}
             known = {}
@@ -615,8 +622,8 @@ def _match(entries: list[_Entry], proceedings: Proceedings, issues: list[Issue])
     by_arxiv = {row[6]: row for row in rows if row[6]}
     by_doi = {row[8]: row for row in rows if row[8]}
     by_title: dict[str, list[tuple]] = defaultdict(list)
-    for row in sorted(rows):
-        by_title[row[12]].append(row)
+    for title_row in sorted(rows):
+        by_title[title_row[12]].append(title_row)
     others = Paper.objects.exclude(proceedings=proceedings) | Paper.objects.filter(
         proceedings__isnull=True
     )
@@ -624,15 +631,15 @@ def _match(entries: list[_Entry], proceedings: Proceedings, issues: list[Issue])
         ("arxiv_id", 6, [e.arxiv_id for e in entries if e.arxiv_id not in by_arxiv], by_arxiv),
         ("doi", 8, [e.doi for e in entries if e.doi not in by_doi], by_doi),
     ):
-        for row in _paper_rows(others, field_name, [value for value in values if value]):
-            target.setdefault(row[index], row)
+        for held in _paper_rows(others, field_name, [value for value in values if value]):
+            target.setdefault(held[index], held)
     missing_titles = [
         e.normalized_title
         for e in entries
         if e.normalized_title not in by_title and not (e.arxiv_id in by_arxiv or e.doi in by_doi)
     ]
-    for row in sorted(_paper_rows(others, "normalized_title", missing_titles)):
-        by_title[row[12]].append(row)
+    for title_row in sorted(_paper_rows(others, "normalized_title", missing_titles)):
+        by_title[title_row[12]].append(title_row)
 
     claimed: dict[int, _Entry] = {}
     for entry in entries:
@@ -768,12 +775,12 @@ def _write_papers(
         columns_all = {f.attname for f in Paper._meta.concrete_fields}
         rows = []
         for _, wanted in new:
-            row = {name: wanted[name] for name in wanted if name in columns_all}
+            values = {name: wanted[name] for name in wanted if name in columns_all}
             # Every row names the same columns (the rest take their defaults).
-            row.setdefault("arxiv_id", "")
-            row.setdefault("arxiv_version", None)
-            row.setdefault("doi", "")
-            rows.append(row)
+            values.setdefault("arxiv_id", "")
+            values.setdefault("arxiv_version", None)
+            values.setdefault("doi", "")
+            rows.append(values)
         ids = _insert(Paper, rows, returning=True)
         if len(ids) != len(new):
             raise RuntimeError("the database did not return the new papers' ids")
@@ -814,15 +821,16 @@ def _write_topics(
         existing[paper_id][topic_id] = row_id
     add, remove = [], []
     for entry in entries:
+        pk = entry.paper_id
         wanted = topic_ids.get(entry.topic_path) if entry.topic_path else None
-        current = existing.get(entry.pk, {})
+        current = existing.get(pk, {})
         stale = [row_id for topic_id, row_id in current.items() if topic_id != wanted]
         if wanted is not None and wanted not in current:
-            add.append({"paper_id": entry.pk, "topic_id": wanted})
-            touched.add(entry.pk)
+            add.append({"paper_id": pk, "topic_id": wanted})
+            touched.add(pk)
         if stale:
             remove.extend(stale)
-            touched.add(entry.pk)
+            touched.add(pk)
     _insert(through, add)
     for chunk in _chunks(remove):
         through.objects.filter(id__in=chunk).delete()
@@ -841,13 +849,15 @@ def _write_links(
     rest = [entry.pk for entry in entries if entry.row is not None and entry.pk not in own]
     for row in _filter_in(rows, "paper_id", rest):
         existing[row[1]][(row[2], row[4])] = row
-    new, changed, removed = [], [], []
+    new: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
+    removed: list[int] = []
     for entry in entries:
-        pk = entry.pk
+        pk = entry.paper_id
         current = existing.get(pk, {})
         for position, link in enumerate(entry.links):
-            row = current.get((link.kind, link.url))
-            if row is None:
+            found = current.get((link.kind, link.url))
+            if found is None:
                 new.append(
                     {
                         "paper_id": pk,
@@ -858,8 +868,8 @@ def _write_links(
                     }
                 )
                 touched.add(pk)
-            elif (row[3], row[5]) != (link.label, position):
-                changed.append({"pk": row[0], "label": link.label, "position": position})
+            elif (found[3], found[5]) != (link.label, position):
+                changed.append({"pk": found[0], "label": link.label, "position": position})
                 touched.add(pk)
         listed = {(link.kind, link.url) for link in entry.links}
         gone = [row[0] for key, row in current.items() if key not in listed]
@@ -952,7 +962,7 @@ def _attach_parents(papers: list[Paper]) -> None:
     for paper in papers:
         for topic in paper.topics.all():
             # Parents select_related already (with_details): no query for those levels.
-            node = topic
+            node: Topic | None = topic
             while node is not None and node.pk not in known:
                 known[node.pk] = node
                 node = node.parent if Topic.parent.is_cached(node) else None
