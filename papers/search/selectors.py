@@ -133,6 +133,9 @@ class Listing(Sequence):
         self.filters = filters
         self.papers_only = papers_only or bool(filters)
         self._count: int | None = None
+        # PostgreSQL with a query: every match's id, best first. One pass over the matches
+        # gives both the count and the pages (a count(*) would read every match's row again).
+        self._ranked: list[int] | None = None
 
     def _documents(self) -> QuerySet[SearchDocument]:
         # Papers the public catalogue hides (Paper.objects.public()) are few: leave them out.
@@ -155,7 +158,7 @@ class Listing(Sequence):
                 else:
                     self._count = documents.count()
             elif connection.vendor == "postgresql":
-                self._count = self._postgres_matches().count()
+                self._count = len(self._postgres_ranked())
             else:
                 self._count = self._sqlite_count()
         return self._count
@@ -177,12 +180,12 @@ class Listing(Sequence):
         if not self.query:
             return self._list_page(start, stop)
         if connection.vendor == "postgresql":
-            rows = list(
-                self._postgres_matches()
-                .annotate(rank=SearchRank(F("vector"), self._tsquery()))
-                .order_by("-rank", "id")
-                .values_list("kind", "paper_id", "title", "slides", "label", "url")[start:stop]
+            ids = self._postgres_ranked()[start:stop]
+            documents = SearchDocument.objects.filter(id__in=ids).values_list(
+                "id", "kind", "paper_id", "title", "slides", "label", "url"
             )
+            by_id = {row[0]: row[1:] for row in documents}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
         else:
             rows = self._sqlite_page(start, stop)
         return self._hits(rows)
@@ -205,6 +208,16 @@ class Listing(Sequence):
         # "raw": the expression is built from letter-and-digit tokens only (text.py), with the
         # prefix match on the last word that websearch syntax cannot say.
         return SearchQuery(tsquery_expression(self.query), search_type="raw", config="simple")
+
+    def _postgres_ranked(self) -> list[int]:
+        if self._ranked is None:
+            self._ranked = list(
+                self._postgres_matches()
+                .annotate(rank=SearchRank(F("vector"), self._tsquery()))
+                .order_by("-rank", "id")
+                .values_list("id", flat=True)
+            )
+        return self._ranked
 
     def _postgres_matches(self) -> QuerySet[SearchDocument]:
         return self._documents().filter(vector=self._tsquery())
