@@ -48,8 +48,9 @@ lint: $(STAMP)
 
 lint-check: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
-# Not yet part of lint-check: see README "Type checking".
+# mypy alone (lint-check runs it too): see README "Type checking".
 typecheck: $(STAMP)
 	$(BIN)/mypy
 

@@ -4,6 +4,8 @@ With `q` the results are ranked by relevance (best first), papers only; without,
 
 from __future__ import annotations
 
+from typing import overload
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
@@ -21,6 +23,10 @@ class BadRequest(ValueError):
     pass
 
 
+@overload
+def _int_param(request: HttpRequest, name: str, default: int) -> int: ...
+@overload
+def _int_param(request: HttpRequest, name: str, default: None = None) -> int | None: ...
 def _int_param(request: HttpRequest, name: str, default: int | None = None) -> int | None:
     raw = request.GET.get(name, "").strip()
     if not raw:

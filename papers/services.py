@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from celery import current_app
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -75,6 +76,8 @@ def enqueue_fetch(paper_ids: list[int], force: bool = False) -> None:
     The task is looked up by name: papers.tasks wraps this module, so this one never imports it.
     """
     task = current_app.tasks[FETCH_TASK]
+    # Celery's Django integration makes every task a DjangoTask, which has delay_on_commit.
+    assert isinstance(task, DjangoTask)
     size = settings.ARXIV_BATCH_SIZE
     for start in range(0, len(paper_ids), size):
         task.delay_on_commit(paper_ids[start : start + size], force)
