@@ -13,7 +13,7 @@ LOCK := requirements/dev.txt
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: run test lint lint-check typecheck lock worker beat bench clean
+.PHONY: run test lint lint-check typecheck lock messages worker beat bench clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ $(STAMP): pyproject.toml $(LOCK)
 lock: $(STAMP)
 	$(UV_COMPILE) -o requirements/main.txt
 	$(UV_COMPILE) --extra dev --constraint requirements/main.txt -o requirements/dev.txt
+
+# Translations: collect every string of the site's own code and templates into
+# locale/zh_Hans/LC_MESSAGES/django.po (new ones arrive untranslated: translate them), then
+# compile the .mo the site reads. Commit both. Needs GNU gettext (apt-get install gettext).
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles \
+	--ignore=media --ignore=requirements --ignore=screenshots --ignore=.celery
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages --locale=zh_Hans --extension=html,txt,py \
+		--add-location=file --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --locale=zh_Hans $(MESSAGES_IGNORE)
 
 # The web server and a Celery worker (with the periodic refresh) in one command; Ctrl-C stops
 # both. Without REDIS_URL they share kombu's filesystem queue in .celery/ (no broker to run).

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 INVITE_DAYS = 14
 
@@ -27,7 +28,7 @@ class Invite(models.Model):
 
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     note = models.CharField(
-        max_length=200, blank=True, help_text="Whom it is for, so the list makes sense later."
+        max_length=200, blank=True, help_text=_("Whom it is for, so the list makes sense later.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from readinggroup.safe_urls import external_url
 
@@ -21,10 +22,10 @@ PREPRINT_VENUE = "arXiv"
 
 class Venue(models.Model):
     class Kind(models.TextChoices):
-        CONFERENCE = "conference", "Conference"
-        JOURNAL = "journal", "Journal"
-        WORKSHOP = "workshop", "Workshop"
-        PREPRINT = "preprint", "Preprint server"
+        CONFERENCE = "conference", _("Conference")
+        JOURNAL = "journal", _("Journal")
+        WORKSHOP = "workshop", _("Workshop")
+        PREPRINT = "preprint", _("Preprint server")
 
     # Short name as the community writes it: SOSP, OSDI, EuroSys, arXiv.
     name = models.CharField(max_length=50)
@@ -56,11 +57,11 @@ class Proceedings(models.Model):
     paper_list_urls = models.JSONField(default=list, blank=True)
     accepted = models.PositiveIntegerField(null=True, blank=True)
     submitted = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True, help_text="Markdown.")
+    notes = models.TextField(blank=True, help_text=_("Markdown."))
 
     class Meta:
         ordering = ["-year", "venue__name"]
-        verbose_name_plural = "proceedings"
+        verbose_name_plural = _("proceedings")
         constraints = [
             models.UniqueConstraint(fields=["venue", "year"], name="proceedings_unique_venue_year"),
             models.CheckConstraint(
@@ -163,24 +164,24 @@ class PaperQuerySet(models.QuerySet["Paper"]):
 
 class Paper(models.Model):
     class FetchStatus(models.TextChoices):
-        NEVER = "never", "Never fetched"
-        QUEUED = "queued", "Queued"
-        FETCHED = "fetched", "Fetched"
-        FAILED = "failed", "Failed"
-        MISSING = "missing", "Not on arXiv"
+        NEVER = "never", _("Never fetched")
+        QUEUED = "queued", _("Queued")
+        FETCHED = "fetched", _("Fetched")
+        FAILED = "failed", _("Failed")
+        MISSING = "missing", _("Not on arXiv")
 
     title = models.CharField(max_length=500)
     # Lower-case, punctuation-free title: how a paper is found again when no id matches.
     normalized_title = models.CharField(max_length=500, db_index=True, editable=False)
-    authors = models.JSONField(default=list, blank=True, help_text="Names, in order.")
+    authors = models.JSONField(default=list, blank=True, help_text=_("Names, in order."))
     affiliations = models.CharField(
-        max_length=500, blank=True, help_text="As written, e.g. 'HKU & ByteDance Seed'."
+        max_length=500, blank=True, help_text=_("As written, e.g. 'HKU & ByteDance Seed'.")
     )
     system_name = models.CharField(max_length=200, blank=True)
     # As a list names them: "Best Paper Award", "Distinguished Artifact Award".
     awards = models.JSONField(default=list, blank=True)
     abstract = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text="Markdown.")
+    notes = models.TextField(blank=True, help_text=_("Markdown."))
 
     proceedings = models.ForeignKey(
         Proceedings, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
@@ -189,9 +190,9 @@ class Paper(models.Model):
     position = models.PositiveIntegerField(default=0)
     topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
 
-    arxiv_id = models.CharField(max_length=40, blank=True, help_text="Without version.")
+    arxiv_id = models.CharField(max_length=40, blank=True, help_text=_("Without version."))
     arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True)
-    doi = models.CharField(max_length=200, blank=True, help_text="Lower-case, e.g. 10.1145/...")
+    doi = models.CharField(max_length=200, blank=True, help_text=_("Lower-case, e.g. 10.1145/..."))
 
     # What the arXiv API told us last time.
     arxiv_published = models.DateTimeField(null=True, blank=True)
@@ -209,9 +210,11 @@ class Paper(models.Model):
     # Fields a person edited by hand; a metadata fetch leaves them alone unless forced.
     locked_fields = models.JSONField(default=list, blank=True)
     kept_public = models.BooleanField(
-        "keep in the public catalogue",
+        _("keep in the public catalogue"),
         default=False,
-        help_text="Show this paper although arXiv has no paper with its id (an organiser's call).",
+        help_text=_(
+            "Show this paper although arXiv has no paper with its id (an organiser's call)."
+        ),
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -264,16 +267,16 @@ class Paper(models.Model):
 
 class PaperLink(models.Model):
     class Kind(models.TextChoices):
-        PAPER = "paper", "Paper"
-        ARXIV = "arxiv", "arXiv"
-        CODE = "code", "Code"
-        ARTIFACT = "artifact", "Artifact"
-        SLIDES = "slides", "Slides"
-        VIDEO = "video", "Video"
-        DOCS = "docs", "Docs"
-        HOMEPAGE = "homepage", "Homepage"
-        NOTES = "notes", "Personal Notes"
-        OTHER = "other", "Other"
+        PAPER = "paper", _("Paper")
+        ARXIV = "arxiv", _("arXiv")
+        CODE = "code", _("Code")
+        ARTIFACT = "artifact", _("Artifact")
+        SLIDES = "slides", _("Slides")
+        VIDEO = "video", _("Video")
+        DOCS = "docs", _("Docs")
+        HOMEPAGE = "homepage", _("Homepage")
+        NOTES = "notes", _("Personal Notes")
+        OTHER = "other", _("Other")
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)

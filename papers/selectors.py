@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
-from papers.catalogue_import import outline
+from papers.catalogue_import import UNFILED_AREA, outline
 from papers.identifiers import normalize_title
 from papers.models import Paper, Proceedings, Topic
 from papers.search import catalogue_version
@@ -194,4 +195,9 @@ def get_proceedings(venue: str, year: int) -> Proceedings | None:
 def proceedings_outline(proceedings: Proceedings) -> list[tuple[str, list[tuple[str, list]]]]:
     """The proceedings' papers grouped as its list has them: [(area, [(subtopic, papers)])]."""
     papers = Paper.objects.filter(proceedings=proceedings).order_by("position", "title", "pk")
-    return outline(with_details(papers))
+    # The area of papers without a topic is the list file's "Other"; the page says it in the
+    # viewer's language.
+    return [
+        (gettext("Other") if area == UNFILED_AREA else area, sections)
+        for area, sections in outline(with_details(papers))
+    ]

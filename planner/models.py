@@ -67,7 +67,7 @@ class Unavailability(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "unavailabilities"
+        verbose_name_plural = _("unavailabilities")
         constraints = [
             models.UniqueConstraint(fields=["person", "session"], name="unavailable_once"),
         ]

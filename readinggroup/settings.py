@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache: its hits and 304s return through these (they add headers only).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Above the page cache, which keys cached pages on the language this activates (from the
+    # language cookie or Accept-Language; nothing here needs the session).
+    "django.middleware.locale.LocaleMiddleware",
     # Anonymous cache hits and 304s return here, before the session/auth/messages work.
     "sessions.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "readinggroup.context_processors.roles",
@@ -145,7 +149,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-LANGUAGE_CODE = "en-us"
+# English and Simplified Chinese; the browser's Accept-Language picks one until the visitor
+# chooses in the header (Django's set_language view, remembered in the language cookie).
+# `make messages` refreshes locale/ and compiles it (the .mo files are committed).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Per-language date formats (readinggroup/formats/<lang>/formats.py) for the `date` filter.
+FORMAT_MODULE_PATH = ["readinggroup.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -39,7 +39,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition
@@ -226,8 +226,11 @@ def _serve(
     state = schedule_state()
     kept = _keep_only(request, params)
     variant = "fragment" if _is_fragment(request) else "page"
-    # The host too: the exports write absolute links.
-    key_source = f"{view_name}|{variant}|{request.get_host()}{request.path}|{kept!r}|{state.token}"
+    # The host too: the exports write absolute links. The language LocaleMiddleware activated
+    # (cookie or Accept-Language) picks the page's words and dates.
+    language = translation.get_language()
+    where = f"{request.get_host()}{request.path}"
+    key_source = f"{view_name}|{variant}|{language}|{where}|{kept!r}|{state.token}"
     digest = hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
     cache_key = f"schedule-page:{digest}"
 
@@ -262,7 +265,7 @@ def _serve(
     if response.status_code in (200, 304):
         # Revalidate every time: a 304 costs one small query and no rendering.
         patch_cache_control(response, no_cache=True)
-        patch_vary_headers(response, ["HX-Request", "Cookie"])
+        patch_vary_headers(response, ["HX-Request", "Cookie", "Accept-Language"])
         if not response.streaming and not response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
     else:  # an error page is never revalidated against the schedule's version

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions.numbering import roman
 
@@ -24,26 +25,32 @@ def _day(on: datetime.date | None) -> datetime.date:
 
 
 class Term(models.Model):
-    name = models.CharField(max_length=100, help_text='As the group says it, e.g. "2025 Fall".')
+    name = models.CharField(
+        max_length=100, help_text=gettext_lazy('As the group says it, e.g. "2025 Fall".')
+    )
     slug = models.SlugField(max_length=100, unique=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    requirements = models.TextField(blank=True, help_text="Markdown.")
-    other_information = models.TextField(blank=True, help_text="Markdown.")
+    requirements = models.TextField(blank=True, help_text=gettext_lazy("Markdown."))
+    other_information = models.TextField(blank=True, help_text=gettext_lazy("Markdown."))
 
     # The group's rules, checked live on the organiser's dashboard; each can be switched off.
     rule_one_conference_one_arxiv = models.BooleanField(
-        default=True, help_text="Each session pairs one SOSP/OSDI paper with one arXiv paper."
+        default=True,
+        help_text=gettext_lazy("Each session pairs one SOSP/OSDI paper with one arXiv paper."),
     )
-    rule_lead_required = models.BooleanField(default=True, help_text="Every talk has a lead.")
+    rule_lead_required = models.BooleanField(
+        default=True, help_text=gettext_lazy("Every talk has a lead.")
+    )
     rule_min_minutes = models.PositiveSmallIntegerField(
-        default=45, help_text="Shortest planned talk, in minutes (0 switches the rule off)."
+        default=45,
+        help_text=gettext_lazy("Shortest planned talk, in minutes (0 switches the rule off)."),
     )
     rule_recording_required = models.BooleanField(
-        default=True, help_text="A past talk has slides or a video."
+        default=True, help_text=gettext_lazy("A past talk has slides or a video.")
     )
     rule_one_lead_per_member = models.BooleanField(
-        default=True, help_text="A member leads at most one topic per session."
+        default=True, help_text=gettext_lazy("A member leads at most one topic per session.")
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -98,11 +105,11 @@ class SessionQuerySet(models.QuerySet["Session"]):
 
 class Session(models.Model):
     class Kind(models.TextChoices):
-        REGULAR = "regular", "Regular"
-        KICK_OFF = "kick-off", "Kick-off"
-        REHEARSAL = "rehearsal", "Rehearsal"
-        SPECIAL = "special", "Special"
-        CANCELLED = "cancelled", "Cancelled"
+        REGULAR = "regular", gettext_lazy("Regular")
+        KICK_OFF = "kick-off", gettext_lazy("Kick-off")
+        REHEARSAL = "rehearsal", gettext_lazy("Rehearsal")
+        SPECIAL = "special", gettext_lazy("Special")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField()
@@ -111,8 +118,10 @@ class Session(models.Model):
     place = models.CharField(max_length=200, blank=True)
     online_link = models.URLField(max_length=500, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REGULAR)
-    title = models.CharField(max_length=300, blank=True, help_text="For special sessions.")
-    notes = models.TextField(blank=True, help_text="Markdown.")
+    title = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("For special sessions.")
+    )
+    notes = models.TextField(blank=True, help_text=gettext_lazy("Markdown."))
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,18 +174,24 @@ class Talk(models.Model):
     """One topic slot of a session ("Topic I", "Topic II"), presented 1+N."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="talks")
-    position = models.PositiveSmallIntegerField(default=1, help_text="1 for Topic I, 2 for II.")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text=gettext_lazy("1 for Topic I, 2 for II.")
+    )
     paper = models.ForeignKey(
         "papers.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="talks"
     )
     # A talk may have no catalogue paper (a free topic); then title and url say what it is.
     title = models.CharField(max_length=500, blank=True)
     url = models.URLField(max_length=1000, blank=True)
-    venue_label = models.CharField(max_length=50, blank=True, help_text="e.g. SOSP'25, arXiv.")
+    venue_label = models.CharField(
+        max_length=50, blank=True, help_text=gettext_lazy("e.g. SOSP'25, arXiv.")
+    )
     slides_file = models.FileField(upload_to="slides/%Y/", blank=True)
-    slides_filename = models.CharField(max_length=255, blank=True, help_text="Name as uploaded.")
+    slides_filename = models.CharField(
+        max_length=255, blank=True, help_text=gettext_lazy("Name as uploaded.")
+    )
     slides_pages = models.PositiveIntegerField(null=True, blank=True)
-    slides_text = models.TextField(blank=True, help_text="Extracted for search.")
+    slides_text = models.TextField(blank=True, help_text=gettext_lazy("Extracted for search."))
     slides_url = models.CharField(max_length=1000, blank=True)
     video_url = models.CharField(max_length=1000, blank=True)
     summary_url = models.CharField(max_length=1000, blank=True)
@@ -276,7 +291,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = gettext_lazy("people")
         indexes = [models.Index(fields=["updated_at"], name="person_updated_at")]
 
     def __str__(self) -> str:
@@ -289,8 +304,8 @@ class Person(models.Model):
 
 class Presenter(models.Model):
     class Role(models.TextChoices):
-        LEAD = "lead", "Lead"
-        SUPPORT = "support", "Supporter"
+        LEAD = "lead", gettext_lazy("Lead")
+        SUPPORT = "support", gettext_lazy("Supporter")
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="presenters")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="presentations")
@@ -330,7 +345,7 @@ class ScheduleVersion(models.Model):
     changed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "schedule version"
+        verbose_name = gettext_lazy("schedule version")
 
     def __str__(self) -> str:
         return f"schedule version {self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from papers.models import Paper
 from papers.venues import venue_name
@@ -17,7 +19,11 @@ from sessions.models import Person, Presenter, Session, SessionQuerySet, Talk, T
 
 WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"
-WHEN_CHOICES = [("", "All sessions"), (WHEN_UPCOMING, "Upcoming"), (WHEN_PAST, "Past")]
+WHEN_CHOICES = [
+    ("", gettext_lazy("All sessions")),
+    (WHEN_UPCOMING, gettext_lazy("Upcoming")),
+    (WHEN_PAST, gettext_lazy("Past")),
+]
 
 
 def presenters_queryset() -> QuerySet[Presenter]:
@@ -82,6 +88,10 @@ class Filters:
     def active(self) -> bool:
         return bool(self.presenter or self.venue or self.when)
 
+    @property
+    def when_label(self) -> str:
+        return str(dict(WHEN_CHOICES).get(self.when, ""))
+
 
 @dataclass(frozen=True)
 class ShownSession:
@@ -127,18 +137,20 @@ def parse_filters(params, people: list[Person], venues: list[str]) -> Filters:
         by_id = {str(person.pk): person for person in people}
         filters.presenter = by_id.get(presenter)
         if filters.presenter is None:
-            filters.problems.append("No presenter of this term matches that filter.")
+            filters.problems.append(_("No presenter of this term matches that filter."))
     venue = (params.get("venue") or "").strip()
     if venue:
         match = next((name for name in venues if name.lower() == venue.lower()), None)
         if match is None:
-            filters.problems.append(f"No talk of this term is from {venue[:40]!r}.")
+            filters.problems.append(
+                _("No talk of this term is from “%(venue)s”.") % {"venue": venue[:40]}
+            )
         filters.venue = match or ""
     when = (params.get("when") or "").strip()
     if when in (WHEN_UPCOMING, WHEN_PAST):
         filters.when = when
     elif when:
-        filters.problems.append("Show “upcoming” or “past” sessions, or all of them.")
+        filters.problems.append(_("Show “upcoming” or “past” sessions, or all of them."))
     return filters
 
 

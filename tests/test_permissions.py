@@ -123,6 +123,14 @@ TABLE = [
         lambda w: {"guest": w.guest.pk, "member": w.users["member"].pk},
         organiser_only(302),
     ),
+    # The language switcher: anyone (anonymous pages are cached without a CSRF token).
+    (
+        "POST",
+        "set_language",
+        None,
+        lambda w: {"language": "zh-hans", "next": "/"},
+        anyone(302),
+    ),
     ("GET", "register", None, None, {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
     ("GET", "login", None, None, anyone(200)),
     ("POST", "logout", None, lambda w: {}, anyone(302)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchDocument(models.Model):
@@ -15,8 +16,8 @@ class SearchDocument(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PAPER = "paper", "Paper"
-        SLIDES = "slides", "Slides"
+        PAPER = "paper", _("Paper")
+        SLIDES = "slides", _("Slides")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The paper itself, or the paper a talk presented (null for a free topic).

@@ -6,6 +6,8 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from papers.models import Paper
 from papers.venues import is_preprint
@@ -52,12 +54,14 @@ def days_from(day: datetime.date, today: datetime.date | None = None) -> str:
     today = today or timezone.localdate()
     delta = (day - today).days
     if delta == 0:
-        return "today"
+        return _("today")
     if delta == 1:
-        return "tomorrow"
+        return _("tomorrow")
     if delta == -1:
-        return "yesterday"
-    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+        return _("yesterday")
+    if delta > 0:
+        return ngettext("in %(days)d day", "in %(days)d days", delta) % {"days": delta}
+    return ngettext("%(days)d day ago", "%(days)d days ago", -delta) % {"days": -delta}
 
 
 @register.simple_tag
