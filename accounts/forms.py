@@ -6,16 +6,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Person
 
 
 class RegistrationForm(UserCreationForm):
-    email = forms.EmailField(help_text="For password resets; not shown to anyone.")
-    name = forms.CharField(
-        label="Display name", max_length=200, help_text="As it appears on the schedule."
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("For password resets; not shown to anyone.")
     )
-    affiliation = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Display name"), max_length=200, help_text=_("As it appears on the schedule.")
+    )
+    affiliation = forms.CharField(max_length=200, required=False, label=_("Affiliation"))
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
@@ -26,20 +29,22 @@ class RegistrationForm(UserCreationForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
+            raise forms.ValidationError(_("An account with this email already exists."))
         return email
 
 
 class ProfileForm(forms.ModelForm):
     """Validates a member's name, affiliation and email; accounts.services.update_profile saves."""
 
-    email = forms.EmailField(help_text="For password resets; not shown to anyone.")
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("For password resets; not shown to anyone.")
+    )
 
     class Meta:
         model = Person
         fields = ("name", "affiliation")
-        labels = {"name": "Display name"}
-        help_texts = {"name": "As it appears on the schedule."}
+        labels = {"name": _("Display name"), "affiliation": _("Affiliation")}
+        help_texts = {"name": _("As it appears on the schedule.")}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,15 +56,18 @@ class ProfileForm(forms.ModelForm):
         email = self.cleaned_data["email"].strip()
         taken = get_user_model().objects.filter(email__iexact=email).exclude(pk=self.user.pk)
         if taken.exists():
-            raise forms.ValidationError("Another account uses this email.")
+            raise forms.ValidationError(_("Another account uses this email."))
         return email
 
 
 class InviteForm(forms.Form):
     note = forms.CharField(
-        max_length=200, required=False, help_text="Whom it is for (only organisers see this)."
+        max_length=200,
+        required=False,
+        label=_("For"),
+        help_text=_("Whom it is for (only organisers see this)."),
     )
-    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=14)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -75,11 +83,13 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class LinkGuestForm(forms.Form):
     # Querysets are lazy and each form instance gets its own copy of the fields.
-    guest = forms.ModelChoiceField(queryset=Person.objects.filter(user__isnull=True), label="Guest")
+    guest = forms.ModelChoiceField(
+        queryset=Person.objects.filter(user__isnull=True), label=_("Guest")
+    )
     member = MemberChoiceField(
         queryset=get_user_model()
         .objects.filter(is_active=True)
         .select_related("person")
         .order_by("username"),
-        label="Member",
+        label=_("Member"),
     )

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Invite
 from sessions.models import Person, Presenter
@@ -40,11 +41,13 @@ def check_invite(token: str, *, lock: bool = False) -> Invite:
     invites = Invite.objects.select_for_update() if lock else Invite.objects.all()
     invite = invites.filter(token=token).first() if token else None
     if invite is None:
-        raise InviteError("This invite link is not valid. Ask an organiser for a new one.")
+        raise InviteError(_("This invite link is not valid. Ask an organiser for a new one."))
     if invite.is_used:
-        raise InviteError("This invite link has already been used. Ask an organiser for a new one.")
+        raise InviteError(
+            _("This invite link has already been used. Ask an organiser for a new one.")
+        )
     if invite.is_expired():
-        raise InviteError("This invite link has expired. Ask an organiser for a new one.")
+        raise InviteError(_("This invite link has expired. Ask an organiser for a new one."))
     return invite
 
 
@@ -65,7 +68,7 @@ def register_member(
     with transaction.atomic():
         invite = check_invite(invite_token, lock=True) if invite_token else None
         if invite is None and not registration_open():
-            raise InviteError("Registration is by invitation only. Ask an organiser for a link.")
+            raise InviteError(_("Registration is by invitation only. Ask an organiser for a link."))
         user = get_user_model().objects.create_user(
             username=username, email=email, password=password
         )
@@ -86,7 +89,9 @@ def link_guest(guest: Person, user: User) -> Person:
     with transaction.atomic():
         guest = Person.objects.select_for_update().get(pk=guest.pk)
         if guest.user_id is not None:
-            raise LinkError(f"{guest.name} is already a member's profile, not a guest.")
+            raise LinkError(
+                _("%(name)s is already a member's profile, not a guest.") % {"name": guest.name}
+            )
         member = Person.objects.select_for_update().filter(user=user).first()
         if member is None:
             # A member without a profile yet simply becomes the guest.
@@ -123,5 +128,5 @@ def update_profile(person: Person, user: User, *, email: str) -> Person:
 def revoke_invite(invite: Invite) -> None:
     """Delete an unused invite, so its link stops working."""
     if invite.is_used:
-        raise InviteError("That invite has been used; there is nothing to revoke.")
+        raise InviteError(_("That invite has been used; there is nothing to revoke."))
     invite.delete()

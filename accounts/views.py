@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
@@ -23,7 +24,7 @@ from sessions.people import person_for
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, token: str = "") -> HttpResponse:
     if request.user.is_authenticated:
-        messages.info(request, "You are already signed in.")
+        messages.info(request, _("You are already signed in."))
         return redirect("profile")
     refusal = ""
     if token:
@@ -32,7 +33,7 @@ def register(request: HttpRequest, token: str = "") -> HttpResponse:
         except services.InviteError as exc:
             refusal = str(exc)
     elif not services.registration_open():
-        refusal = "Registration is by invitation only. Ask an organiser for an invite link."
+        refusal = _("Registration is by invitation only. Ask an organiser for an invite link.")
     if refusal:
         return render(request, "accounts/register.html", {"refusal": refusal}, status=403)
 
@@ -52,7 +53,9 @@ def register(request: HttpRequest, token: str = "") -> HttpResponse:
             # The link was used or expired between showing the form and submitting it.
             return render(request, "accounts/register.html", {"refusal": str(exc)}, status=403)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {data['name']}! You can now sign up for talks.")
+        messages.success(
+            request, _("Welcome, %(name)s! You can now sign up for talks.") % {"name": data["name"]}
+        )
         return redirect("schedule:me")
     return render(request, "accounts/register.html", {"form": form, "token": token})
 
@@ -64,7 +67,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(form.instance, request.user, email=form.cleaned_data["email"])
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form, "person": person, "nav": "me"})
 
@@ -77,7 +80,7 @@ def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
         invite = services.create_invite(
             request.user, note=form.cleaned_data["note"], days=form.cleaned_data["days"]
         )
-        messages.success(request, "Invite link created: copy it from the list below.")
+        messages.success(request, _("Invite link created: copy it from the list below."))
         return redirect(f"{reverse('invites')}#invite-{invite.pk}")
     rows = Invite.objects.select_related("created_by", "used_by")[:200]
     links = [(invite, request.build_absolute_uri(invite.get_absolute_url())) for invite in rows]
@@ -101,7 +104,7 @@ def invite_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except services.InviteError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Invite revoked: the link no longer works.")
+        messages.success(request, _("Invite revoked: the link no longer works."))
     return redirect("invites")
 
 
@@ -120,7 +123,8 @@ def people(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{guest_name}'s talks now show on {person.name}'s page ({user.get_username()}).",
+                _("%(guest)s's talks now show on %(member)s's page (%(username)s).")
+                % {"guest": guest_name, "member": person.name, "username": user.get_username()},
             )
         return redirect("people")
     guests = (

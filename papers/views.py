@@ -45,8 +45,8 @@ class PaperFilterForm(forms.Form):
         self.choices = choices
         year, topic = self.fields["year"], self.fields["topic"]
         assert isinstance(year, forms.ChoiceField) and isinstance(topic, forms.ChoiceField)
-        year.choices = [("", "Any year")] + [(y, y) for y in choices.years]
-        topic.choices = [("", "Any topic"), *choices.topics]
+        year.choices = [("", _("Any year"))] + [(y, y) for y in choices.years]
+        topic.choices = [("", _("Any topic")), *choices.topics]
 
     def clean_venue(self) -> str:
         venue = self.cleaned_data["venue"].strip()
@@ -55,7 +55,9 @@ class PaperFilterForm(forms.Form):
         for name in self.choices.venues:
             if name.lower() == venue.lower():
                 return name
-        raise forms.ValidationError(f"No venue called {venue!r} in the catalogue.")
+        raise forms.ValidationError(
+            _("No venue called “%(venue)s” in the catalogue.") % {"venue": venue}
+        )
 
 
 def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
@@ -138,7 +140,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Organisers also see a paper kept out of the public catalogue, to decide about it.
     paper = selectors.paper_detail(pk, include_hidden=is_organiser(request.user))
     if paper is None:
-        raise Http404("No such paper.")
+        raise Http404(_("No such paper."))
     context = {
         "nav": "papers",
         "paper": paper,
@@ -151,7 +153,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def proceedings_detail(request: HttpRequest, venue: str, year: int) -> HttpResponse:
     proceedings = selectors.get_proceedings(venue, year)
     if proceedings is None:
-        raise Http404("No such proceedings.")
+        raise Http404(_("No such proceedings."))
     if venue != proceedings.venue.name.lower():
         return redirect(proceedings, permanent=True)
     outline = selectors.proceedings_outline(proceedings)

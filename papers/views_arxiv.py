@@ -102,7 +102,7 @@ def refetch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_organiser(request.user):
-        raise PermissionDenied("Only organisers can re-fetch arXiv metadata.")
+        raise PermissionDenied(_("Only organisers can re-fetch arXiv metadata."))
     paper = get_object_or_404(Paper, pk=pk)
     if not paper.arxiv_id:
         messages.error(request, "This paper has no arXiv id to fetch.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from papers import citations, selectors
@@ -31,7 +32,7 @@ def download(body: str, content_type: str, filename: str) -> HttpResponse:
 def _paper(pk: int) -> Paper:
     paper = selectors.paper_detail(pk)
     if paper is None:
-        raise Http404("No such paper.")
+        raise Http404(_("No such paper."))
     return paper
 
 

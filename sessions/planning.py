@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from sessions import events
 from sessions.models import Session, Talk, Term
@@ -55,19 +56,23 @@ def generate_term(
     name = name.strip()
     slug = slug.strip()
     if not name:
-        raise PlanningError("Give the term a name, e.g. “2026 Spring”.")
+        raise PlanningError(_("Give the term a name, e.g. “2026 Spring”."))
     if not slug:
-        raise PlanningError("Give the term a short address (slug), e.g. “2026-spring”.")
+        raise PlanningError(_("Give the term a short address (slug), e.g. “2026-spring”."))
     if not 0 <= weekday <= 6:
-        raise PlanningError("The weekday must be one of Monday … Sunday.")
+        raise PlanningError(_("The weekday must be one of Monday … Sunday."))
     if not 1 <= weeks <= MAX_WEEKS:
-        raise PlanningError(f"A term lasts between 1 and {MAX_WEEKS} weeks; got {weeks}.")
+        raise PlanningError(
+            _("A term lasts between 1 and %(max)d weeks; got %(weeks)d.")
+            % {"max": MAX_WEEKS, "weeks": weeks}
+        )
     if not 1 <= talks_per_session <= MAX_TALKS_PER_SESSION:
         raise PlanningError(
-            f"A session holds between 1 and {MAX_TALKS_PER_SESSION} talks; got {talks_per_session}."
+            _("A session holds between 1 and %(max)d talks; got %(talks)d.")
+            % {"max": MAX_TALKS_PER_SESSION, "talks": talks_per_session}
         )
     if minutes < 1:
-        raise PlanningError("A talk needs at least one minute.")
+        raise PlanningError(_("A talk needs at least one minute."))
 
     dates = meeting_dates(start_date, weekday, weeks)
     skips = set(skip_dates)
@@ -80,15 +85,19 @@ def generate_term(
         )
     held = [d for d in dates if d not in skips]
     if not held:
-        raise PlanningError("Every meeting date is skipped; there would be no sessions.")
+        raise PlanningError(_("Every meeting date is skipped; there would be no sessions."))
 
     with transaction.atomic():
         if Term.objects.filter(slug=slug).exists():
-            raise PlanningError(f"A term with the address “{slug}” exists already.")
+            raise PlanningError(
+                _("A term with the address “%(slug)s” exists already.") % {"slug": slug}
+            )
         taken = list(Session.objects.filter(date__in=held).select_related("term").order_by("date"))
         if taken:
             listed = ", ".join(f"{s.date.isoformat()} ({s.term.name})" for s in taken)
-            raise PlanningError(f"These dates already hold a session: {listed}.")
+            raise PlanningError(
+                _("These dates already hold a session: %(dates)s.") % {"dates": listed}
+            )
         term = Term.objects.create(name=name, slug=slug, start_date=held[0], end_date=held[-1])
         try:
             # A savepoint, so a concurrent insert of the same date rolls back the whole term.
@@ -160,14 +169,16 @@ def move_talk(talk: Talk, to_session: Session) -> Talk:
         talk = Talk.objects.select_related("session").get(pk=talk.pk)
         target = locked.get(to_session.pk)
         if target is None:
-            raise PlanningError("That session no longer exists.")
+            raise PlanningError(_("That session no longer exists."))
         if target.pk == talk.session_id:
             raise PlanningError(
                 f"Topic {talk.roman_position} is already in the session of "
                 f"{target.date.isoformat()}; pick another session."
             )
         if target.kind == Session.Kind.CANCELLED:
-            raise PlanningError(f"The session of {target.date.isoformat()} is cancelled.")
+            raise PlanningError(
+                _("The session of %(date)s is cancelled.") % {"date": target.date.isoformat()}
+            )
         talks = list(target.talks.all())
         empty = [t for t in talks if t.is_empty()]
         if empty:
@@ -194,7 +205,10 @@ def cancel_session(session: Session) -> Session:
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
         if session.kind == Session.Kind.CANCELLED:
-            raise PlanningError(f"The session of {session.date.isoformat()} is already cancelled.")
+            raise PlanningError(
+                _("The session of %(date)s is already cancelled.")
+                % {"date": session.date.isoformat()}
+            )
         session.kind = Session.Kind.CANCELLED
         session.save(update_fields=["kind", "updated_at"])
     return session

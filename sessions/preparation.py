@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from papers.models import Paper
@@ -36,7 +37,7 @@ def set_links(
     if not talk.links_allowed(on):
         raise PreparationError(
             _("Video and summary links can be added once the session has taken place (%(date)s).")
-            % {"date": f"{talk.session.date:%b %d, %Y}"}
+            % {"date": formats.date_format(talk.session.date, _("M d, Y"))}
         )
     talk.video_url = video_url
     talk.summary_url = summary_url

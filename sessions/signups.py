@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sessions import events
 from sessions.models import Person, Presenter, Talk
@@ -67,7 +68,9 @@ def _role(role: str) -> str:
     try:
         return Presenter.Role(role).value
     except ValueError:
-        raise UnknownRole(f"Unknown role {role!r}: choose lead or support.") from None
+        raise UnknownRole(
+            _("Unknown role “%(role)s”: choose lead or support.") % {"role": role}
+        ) from None
 
 
 def _lock(talk: Talk) -> Talk:
@@ -95,11 +98,13 @@ def _explain_conflict(talk: Talk, person: Person, role: str) -> SignupError:
     """Turn a constraint violation into the message the person would have got under the lock."""
     presenters = _presenters(talk)
     if any(p.person_id == person.pk for p in presenters):
-        return AlreadyOnTalk(f"{person.name} already presents this talk.")
+        return AlreadyOnTalk(_("%(name)s already presents this talk.") % {"name": person.name})
     lead = _lead_of(presenters)
     if role == Presenter.Role.LEAD and lead is not None:
-        return LeadTaken(f"{lead.person.name} has just signed up as the lead of this talk.")
-    return SignupError("Someone changed this talk at the same moment; please try again.")
+        return LeadTaken(
+            _("%(name)s has just signed up as the lead of this talk.") % {"name": lead.person.name}
+        )
+    return SignupError(_("Someone changed this talk at the same moment; please try again."))
 
 
 def _check_common(talk: Talk, person: Person, role: str) -> list[Presenter]:
@@ -108,12 +113,14 @@ def _check_common(talk: Talk, person: Person, role: str) -> list[Presenter]:
     mine = next((p for p in presenters if p.person_id == person.pk), None)
     if mine is not None:
         raise AlreadyOnTalk(
-            f"{person.name} is already the {mine.get_role_display().lower()} of this talk."
+            _("%(name)s is already the %(role)s of this talk.")
+            % {"name": person.name, "role": mine.get_role_display().lower()}
         )
     lead = _lead_of(presenters)
     if role == Presenter.Role.LEAD and lead is not None:
         raise LeadTaken(
-            f"{lead.person.name} already leads this talk. You can join as a supporter instead."
+            _("%(name)s already leads this talk. You can join as a supporter instead.")
+            % {"name": lead.person.name}
         )
     return presenters
 
@@ -125,16 +132,19 @@ def sign_up(talk: Talk, person: Person, role: str) -> Presenter:
         with transaction.atomic():
             locked = _lock(talk)
             if locked.session.is_cancelled:
-                raise TalkClosed("This session is cancelled; sign-ups are closed.")
+                raise TalkClosed(_("This session is cancelled; sign-ups are closed."))
             if locked.is_past():
-                raise TalkClosed("This talk has already taken place; sign-ups are closed.")
+                raise TalkClosed(_("This talk has already taken place; sign-ups are closed."))
             presenters = _check_common(locked, person, role)
             if role == Presenter.Role.SUPPORT:
                 supporters = [p for p in presenters if p.role == Presenter.Role.SUPPORT]
                 if len(supporters) >= settings.MAX_SUPPORTERS:
                     raise SupportersFull(
-                        f"This talk already has {len(supporters)} supporters, "
-                        f"the most the group allows ({settings.MAX_SUPPORTERS})."
+                        _(
+                            "This talk already has %(count)d supporters, the most the group "
+                            "allows (%(max)d)."
+                        )
+                        % {"count": len(supporters), "max": settings.MAX_SUPPORTERS}
                     )
             row = Presenter.objects.create(
                 talk=locked,
@@ -155,7 +165,7 @@ def withdraw(talk: Talk, person: Person) -> None:
         locked = _lock(talk)
         row = Presenter.objects.filter(talk_id=locked.pk, person_id=person.pk).first()
         if row is None:
-            raise NotOnTalk("You are not presenting this talk.")
+            raise NotOnTalk(_("You are not presenting this talk."))
         if locked.is_past():
             raise TalkClosed(
                 "This talk has already taken place; ask an organiser to change its presenters."

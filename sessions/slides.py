@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from sessions.models import Talk
 
@@ -57,15 +58,16 @@ def read_slides(file: IO[bytes]) -> SlidesInfo:
     size = _size_of(file)
     limit = settings.SLIDES_MAX_BYTES
     if size == 0:
-        raise SlidesError("The file is empty.")
+        raise SlidesError(_("The file is empty."))
     if size > limit:
         raise SlidesError(
-            f"The file is {filesizeformat(size)}; slides may be at most {filesizeformat(limit)}."
+            _("The file is %(size)s; slides may be at most %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     file.seek(0)
     head = file.read(MAGIC_WINDOW)
     if PDF_MAGIC not in head:
-        raise SlidesError("Slides must be a PDF file; this file is not a PDF.")
+        raise SlidesError(_("Slides must be a PDF file; this file is not a PDF."))
     file.seek(0)
     # pypdf meets arbitrary uploaded bytes here and signals a bad file with many exception
     # types (its own, ValueError, KeyError, RecursionError...): any failure means "broken".
@@ -80,9 +82,9 @@ def read_slides(file: IO[bytes]) -> SlidesInfo:
         raise
     except Exception as exc:
         logger.info("Refused a broken PDF: %s", exc)
-        raise SlidesError("The PDF is damaged and cannot be opened; export it again.") from None
+        raise SlidesError(_("The PDF is damaged and cannot be opened; export it again.")) from None
     if pages == 0:
-        raise SlidesError("The PDF has no pages.")
+        raise SlidesError(_("The PDF has no pages."))
     return SlidesInfo(pages=pages, text=_extract_text(reader))
 
 

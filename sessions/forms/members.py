@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class LinksForm(forms.Form):
     video_url = forms.URLField(
-        label="Video link", max_length=1000, required=False, assume_scheme="https"
+        label=_("Video link"), max_length=1000, required=False, assume_scheme="https"
     )
     summary_url = forms.URLField(
-        label="Text summary link", max_length=1000, required=False, assume_scheme="https"
+        label=_("Text summary link"), max_length=1000, required=False, assume_scheme="https"
     )
 
 
 class SlidesForm(forms.Form):
-    slides = forms.FileField(label="Slides (PDF)")
+    slides = forms.FileField(label=_("Slides (PDF)"))

@@ -46,41 +46,55 @@ class TimeInput(forms.TimeInput):
 
 
 class NewTermForm(NoColonMixin, forms.Form):
-    name = forms.CharField(max_length=100, help_text="As the group says it, e.g. “2026 Spring”.")
+    name = forms.CharField(
+        max_length=100, label=_("Name"), help_text=_("As the group says it, e.g. “2026 Spring”.")
+    )
     slug = forms.SlugField(
         max_length=100,
         required=False,
-        help_text="Its address, e.g. 2026-spring. Left blank, it is made from the name.",
+        label=_("Address"),
+        help_text=_("Its address, e.g. 2026-spring. Left blank, it is made from the name."),
     )
     weekday = forms.TypedChoiceField(
-        choices=list(enumerate(WEEKDAYS)), coerce=int, initial=1, label="Meets every"
+        choices=list(enumerate(WEEKDAYS)), coerce=int, initial=1, label=_("Meets every")
     )
     start_date = forms.DateField(
         widget=DateInput(),
-        help_text="The first meeting is the first chosen weekday on or after this date.",
+        label=_("Start date"),
+        help_text=_("The first meeting is the first chosen weekday on or after this date."),
     )
     weeks = forms.IntegerField(
+        label=_("Weeks"),
         min_value=1,
         max_value=MAX_WEEKS,
         initial=14,
-        help_text=(
+        help_text=_(
             "Calendar weeks from the first meeting. A skipped date still counts as a week: "
             "the term ends on the same day and holds one session fewer."
         ),
     )
-    start_time = forms.TimeField(required=False, widget=TimeInput(), initial=datetime.time(19, 0))
-    place = forms.CharField(max_length=200, required=False)
-    online_link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    start_time = forms.TimeField(
+        required=False, widget=TimeInput(), initial=datetime.time(19, 0), label=_("Start time")
+    )
+    place = forms.CharField(max_length=200, required=False, label=_("Place"))
+    online_link = forms.URLField(
+        max_length=500, required=False, assume_scheme="https", label=_("Online link")
+    )
     skip_dates = forms.CharField(
         required=False,
+        label=_("Skip dates"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2026-04-07\n2026-05-05"}),
-        help_text="Meeting dates to leave out (holidays), as YYYY-MM-DD, one a line or "
-        "separated by commas.",
+        help_text=_(
+            "Meeting dates to leave out (holidays), as YYYY-MM-DD, one a line or "
+            "separated by commas."
+        ),
     )
     talks_per_session = forms.IntegerField(
-        min_value=1, max_value=MAX_TALKS_PER_SESSION, initial=2, label="Talk slots per session"
+        min_value=1, max_value=MAX_TALKS_PER_SESSION, initial=2, label=_("Talk slots per session")
     )
-    minutes = forms.IntegerField(min_value=1, max_value=600, initial=45, label="Minutes per talk")
+    minutes = forms.IntegerField(
+        min_value=1, max_value=600, initial=45, label=_("Minutes per talk")
+    )
 
     def clean_skip_dates(self) -> list[datetime.date]:
         dates = []
@@ -94,7 +108,8 @@ class NewTermForm(NoColonMixin, forms.Form):
                 bad.append(token)
         if bad:
             raise forms.ValidationError(
-                "Not a date (use YYYY-MM-DD): " + ", ".join(f"“{token}”" for token in bad)
+                _("Not a date (use YYYY-MM-DD): %(dates)s")
+                % {"dates": ", ".join(f"“{token}”" for token in bad)}
             )
         return dates
 
@@ -104,17 +119,26 @@ class NewTermForm(NoColonMixin, forms.Form):
         if cleaned.get("name") and not cleaned.get("slug"):
             cleaned["slug"] = slugify(cleaned["name"])
             if not cleaned["slug"]:
-                self.add_error("slug", "Give the term an address made of letters and digits.")
+                self.add_error("slug", _("Give the term an address made of letters and digits."))
         return cleaned
 
 
 class SessionForm(NoColonMixin, forms.ModelForm):
-    online_link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    online_link = forms.URLField(
+        max_length=500, required=False, assume_scheme="https", label=_("Online link")
+    )
 
     class Meta:
         model = Session
         fields = ["date", "kind", "title", "start_time", "place", "online_link"]
         widgets = {"date": DateInput(), "start_time": TimeInput()}
+        labels = {
+            "date": _("Date"),
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "start_time": _("Start time"),
+            "place": _("Place"),
+        }
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
@@ -124,7 +148,8 @@ class SessionForm(NoColonMixin, forms.ModelForm):
         clash = other.first()
         if clash is not None:
             raise forms.ValidationError(
-                f"{date.isoformat()} already holds a session ({clash.term.name}); one a day."
+                _("%(date)s already holds a session (%(term)s); one a day.")
+                % {"date": date.isoformat(), "term": clash.term.name}
             )
         # The README importer's rule for a year that cannot be this term's (a typo such as
         # 9999 would break every calendar that shows the schedule).
@@ -170,8 +195,11 @@ class PaperField(forms.CharField):
         )
         if paper is None:
             raise forms.ValidationError(
-                f"No catalogue paper matches “{text}”. Give its arXiv id, DOI or exact title, "
-                "or leave this empty and write the talk's title."
+                _(
+                    "No catalogue paper matches “%(text)s”. Give its arXiv id, DOI or exact "
+                    "title, or leave this empty and write the talk's title."
+                )
+                % {"text": text}
             )
         return paper
 
@@ -179,10 +207,13 @@ class PaperField(forms.CharField):
 class TalkForm(NoColonMixin, forms.ModelForm):
     paper = PaperField(
         required=False,
+        label=_("Paper"),
         max_length=500,
-        help_text="arXiv id, DOI or exact title from the catalogue.",
+        help_text=_("arXiv id, DOI or exact title from the catalogue."),
     )
-    url = forms.URLField(max_length=1000, required=False, assume_scheme="https", label="Paper link")
+    url = forms.URLField(
+        max_length=1000, required=False, assume_scheme="https", label=_("Paper link")
+    )
 
     class Meta:
         model = Talk
@@ -197,11 +228,13 @@ class TalkForm(NoColonMixin, forms.ModelForm):
             "summary_url",
         ]
         labels = {
-            "url": "Paper link",
-            "title": "Title (if not the paper's)",
-            "slides_url": "Slides link",
-            "video_url": "Video link",
-            "summary_url": "Summary link",
+            "url": _("Paper link"),
+            "title": _("Title (if not the paper's)"),
+            "venue_label": _("Venue label"),
+            "minutes": _("Minutes"),
+            "slides_url": _("Slides link"),
+            "video_url": _("Video link"),
+            "summary_url": _("Summary link"),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -235,8 +268,11 @@ class BaseTalkFormSet(BaseInlineFormSet):
         super().clean()
         # A formset skips validating forms marked for deletion, so the refusal is formset-wide.
         refused = [
-            f"Topic {form.instance.roman_position} has presenters; remove them (or move the "
-            "talk) before removing the slot."
+            _(
+                "Topic %(topic)s has presenters; remove them (or move the talk) before "
+                "removing the slot."
+            )
+            % {"topic": form.instance.roman_position}
             for form in self.forms
             if self.can_delete
             # Django's own test for "marked for deletion"; django-stubs leaves it out.
@@ -260,11 +296,13 @@ TalkFormSet = inlineformset_factory(
 
 class AssignPresenterForm(forms.Form):
     person = forms.ModelChoiceField(
-        queryset=Person.objects.all(), required=False, label="Member or known guest"
+        queryset=Person.objects.all(), required=False, label=_("Member or known guest")
     )
-    guest_name = forms.CharField(max_length=200, required=False, label="…or a new guest")
-    guest_affiliation = forms.CharField(max_length=200, required=False, label="Affiliation")
-    role = forms.ChoiceField(choices=Presenter.Role.choices, initial=Presenter.Role.SUPPORT)
+    guest_name = forms.CharField(max_length=200, required=False, label=_("…or a new guest"))
+    guest_affiliation = forms.CharField(max_length=200, required=False, label=_("Affiliation"))
+    role = forms.ChoiceField(
+        choices=Presenter.Role.choices, initial=Presenter.Role.SUPPORT, label=_("Role")
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -272,14 +310,16 @@ class AssignPresenterForm(forms.Form):
         person = cleaned.get("person")
         name = (cleaned.get("guest_name") or "").strip()
         if person is None and not name:
-            raise forms.ValidationError("Pick a member or guest, or type a new guest's name.")
+            raise forms.ValidationError(_("Pick a member or guest, or type a new guest's name."))
         if person is not None and name:
-            raise forms.ValidationError("Pick someone from the list or type a new guest, not both.")
+            raise forms.ValidationError(
+                _("Pick someone from the list or type a new guest, not both.")
+            )
         return cleaned
 
 
 class MoveTalkForm(forms.Form):
-    to_session = forms.ModelChoiceField(queryset=Session.objects.none(), label="Move to")
+    to_session = forms.ModelChoiceField(queryset=Session.objects.none(), label=_("Move to"))
 
     def __init__(self, *args, term: Term, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -299,32 +339,33 @@ class RulesForm(NoColonMixin, forms.ModelForm):
             "rule_one_lead_per_member",
         ]
         labels = {
-            "rule_one_conference_one_arxiv": "One SOSP/OSDI + one arXiv paper",
-            "rule_lead_required": "Every talk has a lead",
-            "rule_min_minutes": "Minimum minutes per talk",
-            "rule_recording_required": "Past talks have slides or video",
+            "rule_one_conference_one_arxiv": _("One SOSP/OSDI + one arXiv paper"),
+            "rule_lead_required": _("Every talk has a lead"),
+            "rule_min_minutes": _("Minimum minutes per talk"),
+            "rule_recording_required": _("Past talks have slides or video"),
             "rule_one_lead_per_member": _("A member leads at most one topic per session"),
         }
 
 
 class ReadmeUploadForm(NoColonMixin, forms.Form):
-    file = forms.FileField(required=False, label="README file (.md)")
+    file = forms.FileField(required=False, label=_("README file (.md)"))
     text = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        label="…or paste its markdown",
+        label=_("…or paste its markdown"),
     )
     term_name = forms.CharField(
         max_length=100,
         required=False,
-        help_text="E.g. “2025 Fall”. Left blank, the README's first heading names the term.",
+        label=_("Term name"),
+        help_text=_("E.g. “2025 Fall”. Left blank, the README's first heading names the term."),
     )
     base_url = forms.URLField(
         required=False,
         max_length=500,
         assume_scheme="https",
-        label="Base URL for relative links",
-        help_text="Where the README lives, so “./slides/x.pdf” becomes a full link.",
+        label=_("Base URL for relative links"),
+        help_text=_("Where the README lives, so “./slides/x.pdf” becomes a full link."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -333,12 +374,12 @@ class ReadmeUploadForm(NoColonMixin, forms.Form):
         upload = cleaned.get("file")
         pasted = cleaned.get("text") or ""
         if upload and pasted.strip():
-            raise forms.ValidationError("Upload a file or paste the markdown, not both.")
+            raise forms.ValidationError(_("Upload a file or paste the markdown, not both."))
         if upload:
             if upload.size > README_MAX_BYTES:
                 raise forms.ValidationError(
-                    f"The file is {upload.size // 1024} KB; a README may be at most "
-                    f"{README_MAX_BYTES // 1024} KB."
+                    _("The file is %(size)s KB; a README may be at most %(max)s KB.")
+                    % {"size": upload.size // 1024, "max": README_MAX_BYTES // 1024}
                 )
             # UTF-8, else a Windows code page: the importer repairs mis-encoded text itself.
             cleaned["markdown"] = decode_bytes(upload.read())
@@ -346,10 +387,11 @@ class ReadmeUploadForm(NoColonMixin, forms.Form):
             cleaned["markdown"] = pasted
         if len(cleaned["markdown"].encode()) > README_MAX_BYTES:
             raise forms.ValidationError(
-                f"A README may be at most {README_MAX_BYTES // 1024} KB of markdown."
+                _("A README may be at most %(max)s KB of markdown.")
+                % {"max": README_MAX_BYTES // 1024}
             )
         if not cleaned["markdown"].strip():
-            raise forms.ValidationError("Upload the README file or paste its markdown.")
+            raise forms.ValidationError(_("Upload the README file or paste its markdown."))
         if "\x00" in cleaned["markdown"]:
-            raise forms.ValidationError("That file is binary, not markdown.")
+            raise forms.ValidationError(_("That file is binary, not markdown."))
         return cleaned

@@ -13,8 +13,10 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -101,13 +103,19 @@ def talk_signup(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         row = signups.sign_up(talk, person_for(request.user), role)
     except signups.SignupError as exc:
         return _talk_response(request, talk, error=str(exc))
-    what = "the lead" if row.role == Presenter.Role.LEAD else "a supporter"
-    return _talk_response(
-        request,
-        talk,
-        success=f"You are {what} of Topic {talk.roman_position} on {talk.session.date:%b %d}. "
-        "An organiser will confirm it.",
-    )
+    values = {
+        "topic": talk.roman_position,
+        "date": formats.date_format(talk.session.date, _("M d")),
+    }
+    if row.role == Presenter.Role.LEAD:
+        success = _(
+            "You are the lead of Topic %(topic)s on %(date)s. An organiser will confirm it."
+        )
+    else:
+        success = _(
+            "You are a supporter of Topic %(topic)s on %(date)s. An organiser will confirm it."
+        )
+    return _talk_response(request, talk, success=success % values)
 
 
 @require_POST
@@ -120,7 +128,11 @@ def talk_withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         signups.withdraw(talk, person_for(request.user))
     except signups.SignupError as exc:
         return _talk_response(request, talk, error=str(exc))
-    return _talk_response(request, talk, success=f"You withdrew from Topic {talk.roman_position}.")
+    return _talk_response(
+        request,
+        talk,
+        success=_("You withdrew from Topic %(topic)s.") % {"topic": talk.roman_position},
+    )
 
 
 # --- the member's page ---------------------------------------------------------------------
@@ -225,7 +237,7 @@ def talk_paper(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     if paper_id:
         paper = Paper.objects.filter(pk=paper_id).first() if paper_id.isdigit() else None
         if paper is None:
-            messages.error(request, "That paper is not in the catalogue.")
+            messages.error(request, _("That paper is not in the catalogue."))
     elif arxiv:
         from papers import services as paper_services
 
@@ -234,7 +246,7 @@ def talk_paper(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
         except ValueError as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, "Choose a paper from the search results or paste an arXiv id.")
+        messages.error(request, _("Choose a paper from the search results or paste an arXiv id."))
     if paper is not None and paper.pk != talk.paper_id and request.POST.get("confirm") != "1":
         from papers import presented
 
@@ -244,7 +256,9 @@ def talk_paper(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
             return redirect(f"{_edit_url(talk)}?{urlencode({'q': paper.title})}")
     if paper is not None:
         preparation.choose_paper(talk, paper)
-        messages.success(request, f"The paper of this talk is now “{paper.title}”.")
+        messages.success(
+            request, _("The paper of this talk is now “%(title)s”.") % {"title": paper.title}
+        )
     return redirect(_edit_url(talk))
 
 
@@ -253,14 +267,22 @@ def talk_paper(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
 def talk_slides_upload(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     form = SlidesForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose a PDF file to upload.")
+        messages.error(request, _("Choose a PDF file to upload."))
         return redirect(_edit_url(talk))
     try:
         slides.store_slides(talk, form.cleaned_data["slides"])
     except slides.SlidesError as exc:
-        messages.error(request, f"Slides not uploaded: {exc}")
+        messages.error(request, _("Slides not uploaded: %(reason)s") % {"reason": exc})
     else:
-        messages.success(request, f"Slides uploaded ({talk.slides_pages} pages).")
+        messages.success(
+            request,
+            ngettext(
+                "Slides uploaded (%(pages)d page).",
+                "Slides uploaded (%(pages)d pages).",
+                talk.slides_pages or 0,
+            )
+            % {"pages": talk.slides_pages or 0},
+        )
     return redirect(_edit_url(talk))
 
 
@@ -268,7 +290,7 @@ def talk_slides_upload(request: AuthenticatedHttpRequest, talk: Talk) -> HttpRes
 @lead_or_organiser_required
 def talk_slides_remove(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     slides.remove_slides(talk)
-    messages.success(request, "Slides removed.")
+    messages.success(request, _("Slides removed."))
     return redirect(_edit_url(talk))
 
 
@@ -290,7 +312,7 @@ def talk_links(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     except preparation.PreparationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Links saved.")
+        messages.success(request, _("Links saved."))
     return redirect(_edit_url(talk))
 
 
@@ -299,11 +321,11 @@ def talk_slides(request: HttpRequest, pk: int) -> FileResponse:
     """Anyone may download a talk's slides; served as a PDF attachment, never sniffed."""
     talk = get_object_or_404(Talk, pk=pk)
     if not talk.slides_file:
-        raise Http404("This talk has no uploaded slides.")
+        raise Http404(_("This talk has no uploaded slides."))
     try:
         handle = talk.slides_file.open("rb")
     except FileNotFoundError:
-        raise Http404("The slides file is missing.") from None
+        raise Http404(_("The slides file is missing.")) from None
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -12,6 +12,8 @@ from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readinggroup.http import AuthenticatedHttpRequest
@@ -29,6 +31,21 @@ from sessions.readme.importer import ImportResult, import_schedule
 from sessions.readme.parsed import ScheduleFormatError
 
 TEMPLATES = "schedule/organiser"
+
+# What the README import reports, in the viewer's language (results.py keeps the codes).
+KIND_LABELS = {
+    "terms": gettext_lazy("terms"),
+    "sessions": gettext_lazy("sessions"),
+    "talks": gettext_lazy("talks"),
+    "people": gettext_lazy("people"),
+    "presenters": gettext_lazy("presenters"),
+    "papers": gettext_lazy("papers"),
+}
+ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "removed": gettext_lazy("removed"),
+}
 IMPORT_SALT = "schedule.organiser.readme-import"
 IMPORT_MAX_AGE = 6 * 60 * 60  # seconds a preview stays valid
 
@@ -68,7 +85,15 @@ def term_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             count = term.sessions.count()
-            messages.success(request, f"Created {term.name} with {count} sessions.")
+            messages.success(
+                request,
+                ngettext(
+                    "Created %(term)s with %(count)d session.",
+                    "Created %(term)s with %(count)d sessions.",
+                    count,
+                )
+                % {"term": term.name, "count": count},
+            )
             return redirect(dashboard_url(term))
     terms = Term.objects.annotate(
         session_count=Count("sessions"), first_date=Min("sessions__date")
@@ -85,10 +110,10 @@ def term_rules(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = RulesForm(request.POST, instance=term)
     if form.is_valid():
         planning.set_rules(term, form.cleaned_data)
-        messages.success(request, "Rules saved; the checks below follow them.")
+        messages.success(request, _("Rules saved; the checks below follow them."))
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, f"Rules not saved: {errors}")
+        messages.error(request, _("Rules not saved: %(errors)s") % {"errors": errors})
     return redirect(dashboard_url(term))
 
 
@@ -131,13 +156,19 @@ def readme_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                 job["text"], term_name=job["term_name"], base_url=job["base_url"], dry_run=True
             )
         except ScheduleFormatError as exc:
-            form.add_error(None, f"This README cannot be imported: {exc}")
+            form.add_error(None, _("This README cannot be imported: %(reason)s") % {"reason": exc})
         else:
             sessions = sorted(result.schedule.sessions, key=lambda s: s.date)
             context.update(
                 result=result,
                 sessions=sessions,
-                counts=[(kind, result.counts[kind]) for kind in result.counts],
+                counts=[
+                    (KIND_LABELS.get(kind, kind), result.counts[kind]) for kind in result.counts
+                ],
+                changes=[
+                    (ACTION_LABELS.get(c.action, c.action), KIND_LABELS.get(c.kind, c.kind), c)
+                    for c in result.changes
+                ],
                 payload=signing.dumps(job, salt=IMPORT_SALT, compress=True),
             )
     return render(request, f"{TEMPLATES}/import.html", context)
@@ -148,7 +179,7 @@ def _summary(result: ImportResult) -> str:
     parts = []
     for kind, tally in result.counts.items():
         done = [
-            f"{count} {action}"
+            f"{count} {ACTION_LABELS[action]}"
             for count, action in (
                 (tally.created, "created"),
                 (tally.updated, "updated"),
@@ -157,8 +188,11 @@ def _summary(result: ImportResult) -> str:
             if count
         ]
         if done and kind != "terms":
-            parts.append(f"{kind} {', '.join(done)}")
-    return f"Imported {result.term.name}: {'; '.join(parts) or 'nothing changed'}."
+            parts.append(f"{KIND_LABELS.get(kind, kind)} {', '.join(done)}")
+    return _("Imported %(term)s: %(changes)s.") % {
+        "term": result.term.name,
+        "changes": "; ".join(parts) or _("nothing changed"),
+    }
 
 
 def _import_confirm(request: HttpRequest) -> HttpResponse:
@@ -170,9 +204,9 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
         if job.get("user") != request.user.pk:
             raise signing.BadSignature("preview made for someone else")
     except signing.SignatureExpired:
-        error = "This preview is more than six hours old; upload the README again."
+        error = _("This preview is more than six hours old; upload the README again.")
     except signing.BadSignature:
-        error = "The preview could not be verified; upload the README again. Nothing was saved."
+        error = _("The preview could not be verified; upload the README again. Nothing was saved.")
     else:
         try:
             result = import_schedule(
@@ -180,7 +214,7 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
             )
         except ScheduleFormatError as exc:
             # The database changed since the preview (e.g. a date taken meanwhile).
-            error = f"Nothing was imported: {exc}"
+            error = _("Nothing was imported: %(reason)s") % {"reason": exc}
         else:
             messages.success(request, _summary(result))
             return redirect(dashboard_url(result.term))

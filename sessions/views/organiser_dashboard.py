@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -215,7 +216,11 @@ def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return _answer(request, session, error=str(exc))
         if request.htmx:
             return _render_rows(request, saved.term, [saved.pk])
-        messages.success(request, f"Saved the session of {saved.date:%d %B %Y}.")
+        messages.success(
+            request,
+            _("Saved the session of %(date)s.")
+            % {"date": formats.date_format(saved.date, _("d F Y"))},
+        )
         return redirect(dashboard_url(saved.term, saved))
     # Unsaved edits must not leak into the page's header (e.g. a rejected date).
     session.refresh_from_db()
@@ -243,7 +248,12 @@ def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         planning.cancel_session(session)
     except planning.PlanningError as exc:
         return _answer(request, session, error=str(exc))
-    return _answer(request, session, success=f"Cancelled the session of {session.date:%d %B}.")
+    return _answer(
+        request,
+        session,
+        success=_("Cancelled the session of %(date)s.")
+        % {"date": formats.date_format(session.date, _("d F"))},
+    )
 
 
 @organiser_required
@@ -255,7 +265,9 @@ def talk_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         talk = planning.add_talk_slot(session)
     except planning.PlanningError as exc:
         return _answer(request, session, error=str(exc))
-    return _answer(request, session, success=f"Added Topic {talk.roman_position}.")
+    return _answer(
+        request, session, success=_("Added Topic %(topic)s.") % {"topic": talk.roman_position}
+    )
 
 
 def _talk(pk: int) -> Talk:
@@ -271,7 +283,11 @@ def talk_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         planning.remove_talk_slot(talk)
     except planning.PlanningError as exc:
         return _answer(request, talk.session, error=str(exc))
-    return _answer(request, talk.session, success=f"Removed Topic {talk.roman_position}.")
+    return _answer(
+        request,
+        talk.session,
+        success=_("Removed Topic %(topic)s.") % {"topic": talk.roman_position},
+    )
 
 
 @organiser_required
@@ -282,7 +298,7 @@ def talk_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = talk.session
     form = MoveTalkForm(request.POST, term=source.term)
     if not form.is_valid():
-        return _answer(request, source, error="Pick the session to move the talk to.")
+        return _answer(request, source, error=_("Pick the session to move the talk to."))
     target = form.cleaned_data["to_session"]
     try:
         planning.move_talk(talk, target)
@@ -291,7 +307,8 @@ def talk_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         source,
-        success=f"Moved “{talk.display_title}” to {target.date:%d %B}.",
+        success=_("Moved “%(title)s” to %(date)s.")
+        % {"title": talk.display_title, "date": formats.date_format(target.date, _("d F"))},
         also=[target.pk],
     )
 
@@ -322,8 +339,12 @@ def presenter_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return _answer(
         request,
         talk.session,
-        success=f"{presenter.person.name} presents Topic {talk.roman_position} "
-        f"as {presenter.get_role_display().lower()}.",
+        success=_("%(name)s presents Topic %(topic)s as %(role)s.")
+        % {
+            "name": presenter.person.name,
+            "topic": talk.roman_position,
+            "role": presenter.get_role_display().lower(),
+        },
     )
 
 
@@ -343,7 +364,9 @@ def presenter_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         signups.remove_presenter(presenter)
     except signups.SignupError as exc:
         return _answer(request, session, error=str(exc))
-    return _answer(request, session, success=f"Removed {presenter.person.name}.")
+    return _answer(
+        request, session, success=_("Removed %(name)s.") % {"name": presenter.person.name}
+    )
 
 
 @organiser_required
@@ -356,7 +379,9 @@ def presenter_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         signups.confirm_presenter(presenter)
     except signups.SignupError as exc:
         return _answer(request, session, error=str(exc))
-    return _answer(request, session, success=f"Confirmed {presenter.person.name}.")
+    return _answer(
+        request, session, success=_("Confirmed %(name)s.") % {"name": presenter.person.name}
+    )
 
 
 @organiser_required

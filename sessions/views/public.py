@@ -12,6 +12,7 @@ import datetime
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -65,7 +66,7 @@ def term_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     terms = all_terms()
     term = next((t for t in terms if t.slug == slug), None)
     if term is None:
-        raise Http404("No such term.")
+        raise Http404(_("No such term."))
     # The switcher lists names only; the page also shows the term's requirements.
     term = Term.objects.get(pk=term.pk)
     return _schedule_response(request, term, terms, "schedule/term.html")
@@ -77,10 +78,10 @@ def session_detail(request: HtmxHttpRequest, date: str) -> HttpResponse:
     try:
         day = datetime.date.fromisoformat(date)
     except ValueError:
-        raise Http404("Not a date (expected YYYY-MM-DD).") from None
+        raise Http404(_("Not a date (expected YYYY-MM-DD).")) from None
     page = session_page(day)
     if page is None:
-        raise Http404("No session on that day.")
+        raise Http404(_("No session on that day."))
     context = {
         "nav": "schedule",
         "page": page,
