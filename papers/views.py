@@ -56,7 +56,7 @@ class PaperFilterForm(forms.Form):
             if name.lower() == venue.lower():
                 return name
         raise forms.ValidationError(
-            _("No venue called “%(venue)s” in the catalogue.") % {"venue": venue}
+            _("No venue called '%(venue)s' in the catalogue.") % {"venue": venue}
         )
 
 

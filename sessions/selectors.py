@@ -143,7 +143,7 @@ def parse_filters(params, people: list[Person], venues: list[str]) -> Filters:
         match = next((name for name in venues if name.lower() == venue.lower()), None)
         if match is None:
             filters.problems.append(
-                _("No talk of this term is from “%(venue)s”.") % {"venue": venue[:40]}
+                _("No talk of this term is from '%(venue)s'.") % {"venue": venue[:40]}
             )
         filters.venue = match or ""
     when = (params.get("when") or "").strip()

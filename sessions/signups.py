@@ -69,7 +69,7 @@ def _role(role: str) -> str:
         return Presenter.Role(role).value
     except ValueError:
         raise UnknownRole(
-            _("Unknown role “%(role)s”: choose lead or support.") % {"role": role}
+            _("Unknown role '%(role)s': choose lead or support.") % {"role": role}
         ) from None
 
 
