@@ -83,7 +83,7 @@ def test_search_works_without_javascript(browser, live_server, catalogue):
     try:
         page.goto("/papers/")
         page.fill("#id_q", "serverless")
-        page.click("button[type=submit]")
+        page.click(".catalogue-filters button[type=submit]")  # not the header's language button
         expect(page).to_have_url(re.compile(r"q=serverless"))
         expect(page.locator(".paper-card h2")).to_have_text(
             ["Quilt: Resource-aware Merging of Serverless Workflows"]
