@@ -35,6 +35,7 @@ class PaperFilterForm(forms.Form):
     topic = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     presented = forms.TypedChoiceField(
         required=False,
+        label=_("Presented"),
         choices=[("", _("Presented or not")), ("yes", _("Presented")), ("no", _("Not presented"))],
         coerce=lambda value: value == "yes",
         empty_value=None,
