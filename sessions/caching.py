@@ -4,8 +4,9 @@
 signals bump (it moves on deletes too) plus, per schedule table, its newest `id` and newest
 `updated_at`, which move on bulk_create and on queryset updates that set `updated_at`, as the
 sign-up code does. Its token keys the cache and the ETag; the newest of those timestamps is
-Last-Modified. A paper shown on the schedule bumps the version when it is saved or deleted
-(sessions/signals.py).
+Last-Modified. The cache keeps that row for STATE_SECONDS and a bump writes the new one, so a
+cache hit or a 304 usually costs no query at all. A paper shown on the schedule bumps the
+version when it is saved or deleted (sessions/signals.py).
 
 The pages also change with the date (the next session moves on), so today's date is part of
 the token and Last-Modified is never earlier than today's midnight.
@@ -30,6 +31,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -40,14 +42,22 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import condition
+from django.utils.http import http_date, quote_etag
 from django_htmx.middleware import HtmxDetails
 
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 60 * 60
+# How long the cache keeps the schedule's state row (see schedule_state).
+STATE_SECONDS = 2
+_STATE_KEY = "schedule-state"
 # Headers a cached response keeps (the body's own; never Set-Cookie).
 _KEPT_HEADERS = (
     "Content-Disposition",
@@ -89,6 +99,9 @@ def schedule_changed() -> None:
     (two sign-ups would queue on it, or deadlock with their own row locks); once per
     atomic block, however many rows it saves.
     """
+    # At once, so that this process's next read (the page after an edit) sees the change
+    # through the tables' updated_at; the bump after the commit writes the new state.
+    _cache_delete(_STATE_KEY)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         bump_schedule_version()
@@ -111,6 +124,8 @@ def bump_schedule_version() -> None:
     updated = ScheduleVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
     if not updated:
         ScheduleVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    # Write the new state where every request reads it (see schedule_state).
+    _cache_set(_STATE_KEY, _read_state(), STATE_SECONDS)
 
 
 # --- Reading the state ----------------------------------------------------------------------
@@ -162,28 +177,46 @@ def _as_datetime(value) -> datetime.datetime | None:
     return value
 
 
-def schedule_state(today: datetime.date | None = None) -> ScheduleState:
-    """The schedule's current version: one query."""
-    today = today or timezone.localdate()
+def _read_state() -> tuple[str, datetime.datetime | None]:
+    """The state row as text, and its newest timestamp: one query."""
     with connection.cursor() as cursor:
         cursor.execute(_state_sql())
         names = [column[0].lower() for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))
+    stamps = [_as_datetime(row["changed_at"])]
+    stamps += [_as_datetime(row[f"{name}_updated_at"]) for name in _tables()]
+    newest = max((stamp for stamp in stamps if stamp is not None), default=None)
+    return "|".join(f"{name}={row[name]}" for name in sorted(row)), newest
+
+
+def schedule_state(today: datetime.date | None = None) -> ScheduleState:
+    """The schedule's current version: no query while the cache holds it, else one.
+
+    The cache keeps the state row for STATE_SECONDS and a version bump writes the new one, so
+    with a shared cache (Redis) every worker sees a change at once. A per-process cache (the
+    embedded default's local memory) cannot be told by another worker: there a change shows
+    within STATE_SECONDS, as does a bulk write that bumps no version (read from the tables'
+    newest ids and updated_at when the cached row expires).
+    """
+    today = today or timezone.localdate()
+    state = _cache_get(_STATE_KEY)
+    if state is None:
+        state = _read_state()
+        _cache_set(_STATE_KEY, state, STATE_SECONDS)
+    raw, newest = state
     midnight = timezone.make_aware(
         datetime.datetime.combine(today, datetime.time.min), timezone.get_default_timezone()
     )
-    stamps = [_as_datetime(row["changed_at"])]
-    stamps += [_as_datetime(row[f"{name}_updated_at"]) for name in _tables()]
-    last_modified = max([midnight, *(stamp for stamp in stamps if stamp is not None)])
-    raw = "|".join(f"{name}={row[name]}" for name in sorted(row)) + f"|{today.isoformat()}"
-    token = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
+    last_modified = max(midnight, newest) if newest is not None else midnight
+    text = f"{raw}|{today.isoformat()}"
+    token = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
     return ScheduleState(token=token, last_modified=last_modified)
 
 
 # --- Serving --------------------------------------------------------------------------------
 
 
-def _cache_get(key: str) -> dict | None:
+def _cache_get(key: str) -> Any:
     try:
         return cache.get(key)
     except Exception:  # any backend's connection error: the page still renders
@@ -191,9 +224,16 @@ def _cache_get(key: str) -> dict | None:
         return None
 
 
-def _cache_set(key: str, value: dict) -> None:
+def _cache_delete(key: str) -> None:
     try:
-        cache.set(key, value, CACHE_SECONDS)
+        cache.delete(key)
+    except Exception:
+        logger.warning("Page cache unavailable, %s not dropped", key, exc_info=True)
+
+
+def _cache_set(key: str, value: object, seconds: int = CACHE_SECONDS) -> None:
+    try:
+        cache.set(key, value, seconds)
     except Exception:
         logger.warning("Page cache unavailable, %s not stored", key, exc_info=True)
 
@@ -234,9 +274,6 @@ def _serve(
     digest = hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
     cache_key = f"schedule-page:{digest}"
 
-    @condition(
-        etag_func=lambda request: digest, last_modified_func=lambda request: state.last_modified
-    )
     def respond(request: HttpRequest) -> HttpResponse:
         cached = _cache_get(cache_key)
         if cached is not None:
@@ -261,9 +298,18 @@ def _serve(
             )
         return response
 
-    response = respond(request)
+    # What django.views.decorators.http.condition does, without building a decorator per request.
+    etag = quote_etag(digest)
+    last_modified = int(state.last_modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = respond(request)
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(last_modified)
+    if not response.has_header("ETag"):
+        response["ETag"] = etag
     if response.status_code in (200, 304):
-        # Revalidate every time: a 304 costs one small query and no rendering.
+        # Revalidate every time: a 304 costs no rendering (and no query while the state is cached).
         patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ["HX-Request", "Cookie", "Accept-Language"])
         if not response.streaming and not response.has_header("Content-Length"):
@@ -309,6 +355,17 @@ def schedule_cached(
     return wrapper
 
 
+@functools.lru_cache(maxsize=2048)
+def _cache_marker(path: str) -> tuple[str, tuple[str, ...]] | None:
+    """The schedule_cached view at `path` (its name and parameters), or None: resolving was a
+    good part of a 304's cost, and the URLconf does not change while the process runs."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "schedule_cache", None)
+
+
 class PublicPageCacheMiddleware:
     """Answer anonymous visitors' GETs of cached pages before the session/auth/messages work.
 
@@ -325,11 +382,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or any(c in request.COOKIES for c in self.cookies):
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return self.get_response(request)
-        marker = getattr(match.func, "schedule_cache", None)
+        marker = _cache_marker(request.path_info)
         if marker is None:
             return self.get_response(request)
         view_name, params = marker

@@ -7,15 +7,22 @@ the filter choices and the filtered list come from the same handful of queries.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from papers.models import Paper
 from papers.venues import venue_name
 from sessions.models import Person, Presenter, Session, SessionQuerySet, Talk, TalkQuerySet, Term
+
+# What reverse() leaves unquoted in a path argument.
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"
@@ -50,6 +57,20 @@ def all_terms() -> list[Term]:
             "-start_date", "-id"
         )
     )
+
+
+def paths_for(viewname: str, kwarg: str, values: Iterable[str]) -> list[str]:
+    """reverse(viewname, kwargs={kwarg: value}) for each value, from one reverse(): a page
+    listing hundreds of links spent most of its render in reverse()."""
+    marker = f"{kwarg}-value-marker"
+    pattern = reverse(viewname, kwargs={kwarg: marker})
+    head, _, tail = pattern.partition(marker)
+    return [f"{head}{quote(value, safe=_URL_SAFE)}{tail}" for value in values]
+
+
+def term_urls(terms: list[Term]) -> list[str]:
+    """Each term's page address, as Term.get_absolute_url gives it (the term switcher)."""
+    return paths_for("schedule:term", "slug", (term.slug for term in terms))
 
 
 def current_term(terms: list[Term], today: datetime.date) -> Term | None:
@@ -245,9 +266,9 @@ def schedule_terms(slug: str | None = None) -> list[Term]:
     return list(terms)
 
 
-def upcoming_sessions(today: datetime.date, limit: int = 50) -> list[Session]:
-    """The next sessions of any term, soonest first (the feed)."""
-    return list(sessions_queryset().select_related("term").upcoming(today).order_by("date")[:limit])
+def upcoming_sessions(today: datetime.date, limit: int = 50) -> QuerySet[Session]:
+    """The next sessions of any term, soonest first (the feed reads them as rows)."""
+    return Session.objects.upcoming(today).order_by("date", "id")[:limit]
 
 
 def paper_talks(paper: Paper) -> list[Talk]:

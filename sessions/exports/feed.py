@@ -17,11 +17,11 @@ from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
 from sessions.exports.ical import description, summary, uid_domain
-from sessions.models import Session
+from sessions.exports.rows import SessionRow, session_rows
 from sessions.selectors import upcoming_sessions
 
 
-def session_tag(session: Session) -> str:
+def session_tag(session: SessionRow) -> str:
     """tag:<domain>,<year>:session-<date>, the entry's permanent id."""
     return f"tag:{uid_domain()},{session.date.year}:session-{session.date.isoformat()}"
 
@@ -38,7 +38,7 @@ class UpcomingSessionsFeed(Feed):
     def author_name(self) -> str:
         return settings.GROUP_NAME
 
-    def item_author_name(self, item: Session) -> str:
+    def item_author_name(self, item: SessionRow) -> str:
         return settings.GROUP_NAME
 
     def link(self) -> str:
@@ -51,27 +51,27 @@ class UpcomingSessionsFeed(Feed):
         self.site_url = request.build_absolute_uri("/").rstrip("/")
         return None
 
-    def items(self) -> list[Session]:
-        return upcoming_sessions(timezone.localdate())
+    def items(self) -> list[SessionRow]:
+        return session_rows(upcoming_sessions(timezone.localdate()))
 
-    def item_title(self, item: Session) -> str:
+    def item_title(self, item: SessionRow) -> str:
         return f"{item.date:%B} {item.date.day}, {item.date.year}: {summary(item)}"
 
-    def item_description(self, item: Session) -> str:
+    def item_description(self, item: SessionRow) -> str:
         return description(item, self.site_url + item.get_absolute_url())
 
-    def item_link(self, item: Session) -> str:
+    def item_link(self, item: SessionRow) -> str:
         return item.get_absolute_url()
 
-    def item_guid(self, item: Session) -> str:
+    def item_guid(self, item: SessionRow) -> str:
         return session_tag(item)
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: Session):
+    def item_pubdate(self, item: SessionRow):
         return item.created_at
 
-    def item_updateddate(self, item: Session):
+    def item_updateddate(self, item: SessionRow):
         return item.updated_at
 
 

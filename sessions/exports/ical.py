@@ -17,15 +17,32 @@ import icalendar
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
-from sessions.models import Session, Talk, Term
+from sessions.exports.rows import SessionRow, TalkRow, session_rows
+from sessions.models import Session, Term
 from sessions.readme.exporter import ordered_presenters
-from sessions.selectors import schedule_terms, talk_link, talk_venue
+from sessions.selectors import all_terms, current_term, talk_link, talk_venue
 
 PRODID = "-//Reading group//Schedule//EN"
+# The all-terms calendar (/schedule.ics) holds the current term (selectors.current_term), every
+# later session and those of the last CALENDAR_PAST_DAYS days: what a subscriber's calendar
+# needs, at a size that stays cheap to build however long the group has met. A term's own
+# calendar (/terms/<slug>/schedule.ics) holds all of its sessions.
+CALENDAR_PAST_DAYS = 183
+
+
+def calendar_since(today: datetime.date | None = None) -> datetime.date:
+    """The first day /schedule.ics covers."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=CALENDAR_PAST_DAYS)
+    term = current_term(all_terms(), today)
+    if term is not None and term.start_date is not None:
+        since = min(since, term.start_date)
+    return since
 
 
 def uid_domain() -> str:
@@ -34,7 +51,7 @@ def uid_domain() -> str:
     )
 
 
-def short_title(talk: Talk) -> str:
+def short_title(talk: TalkRow) -> str:
     """ "DiffKV" for "DiffKV: Differentiated Memory Management ...": what fits a calendar."""
     if talk.paper is not None and talk.paper.system_name and not talk.title:
         return talk.paper.system_name
@@ -43,17 +60,17 @@ def short_title(talk: Talk) -> str:
     return head.strip() if colon and 0 < len(head.strip()) <= 40 else title
 
 
-def _talk_names(talk: Talk) -> str:
-    return ", ".join(row.person.name for row in ordered_presenters(talk))
+def _talk_names(talk: TalkRow) -> str:
+    return ", ".join(row.person.name for row in ordered_presenters(talk.presenters))
 
 
-def summary(session: Session) -> str:
+def summary(session: SessionRow) -> str:
     """ "DiffKV (Chengru Yang, Jiawei Yi) · LithOS (Qingyuan Chen)", led by a special title."""
     label = session.title or (
         session.get_kind_display() if session.kind != Session.Kind.REGULAR else ""
     )
     parts, titles = [], []
-    for talk in session.talks.all():
+    for talk in session.talks:
         title = short_title(talk) or "open topic"
         titles.append(title)
         names = _talk_names(talk)
@@ -64,13 +81,13 @@ def summary(session: Session) -> str:
     return text or label or settings.GROUP_NAME
 
 
-def description(session: Session, page_url: str) -> str:
+def description(session: SessionRow, page_url: str) -> str:
     lines = []
-    for talk in session.talks.all():
+    for talk in session.talks:
         venue = talk_venue(talk)
         title = talk.display_title if (talk.title or talk.paper_id) else "(topic to be chosen)"
         lines.append(f"Topic {talk.roman_position}: {title}" + (f" [{venue}]" if venue else ""))
-        presenters = ordered_presenters(talk)
+        presenters = ordered_presenters(talk.presenters)
         lead = [row.person for row in presenters if row.role == "lead"]
         support = [row.person for row in presenters if row.role != "lead"]
         if lead:
@@ -97,7 +114,7 @@ def _person(person) -> str:
     return f"{person.name} ({person.affiliation})" if person.affiliation else person.name
 
 
-def vevent(session: Session, site_url: str) -> icalendar.Event:
+def vevent(session: SessionRow, site_url: str) -> icalendar.Event:
     page_url = site_url + session.get_absolute_url()
     event = icalendar.Event()
     event.add("uid", f"session-{session.date.isoformat()}@{uid_domain()}")
@@ -120,7 +137,7 @@ def vevent(session: Session, site_url: str) -> icalendar.Event:
     return event
 
 
-def calendar_text(sessions: list[Session], name: str, site_url: str) -> str:
+def calendar_text(sessions: list[SessionRow], name: str, site_url: str) -> str:
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
@@ -155,9 +172,10 @@ def _site_url(request: HttpRequest) -> str:
 @require_safe
 @schedule_cached
 def schedule_ics(request: HttpRequest) -> HttpResponse:
-    """Every term's sessions."""
-    sessions = [session for term in schedule_terms() for session in term.sessions.all()]
-    sessions.sort(key=lambda session: session.date)
+    """The current term's sessions and every later one, and the last months' (calendar_since)."""
+    sessions = session_rows(
+        Session.objects.filter(date__gte=calendar_since()).order_by("date", "id")
+    )
     text = calendar_text(sessions, settings.GROUP_NAME, _site_url(request))
     return _response(text, "schedule.ics")
 
@@ -166,7 +184,6 @@ def schedule_ics(request: HttpRequest) -> HttpResponse:
 @schedule_cached
 def term_ics(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(Term, slug=slug)
-    terms = schedule_terms(term.slug)
-    sessions = list(terms[0].sessions.all()) if terms else []
+    sessions = session_rows(term.sessions.order_by("date", "id"))
     text = calendar_text(sessions, f"{settings.GROUP_NAME} · {term.name}", _site_url(request))
     return _response(text, f"{term.slug}.ics")

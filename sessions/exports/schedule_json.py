@@ -4,145 +4,53 @@ Without `term` the answer is paged by terms, newest terms first: page 1 holds th
 TERMS_PER_PAGE terms, and a `Link` header (RFC 8288) points at the next (older) and previous
 pages, so the body keeps one shape, `{"terms": [...]}`, terms and sessions oldest first.
 
-Built from `.values()` rows rather than model objects (four queries, whatever the size); the
-rules for titles, venues and links are the models' and selectors' own, read from a small
-stand-in per talk.
+Built from the `.values()` stand-ins of sessions.exports.rows (four queries, whatever the
+size); the rules for titles, venues and links are the models' and selectors' own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from types import SimpleNamespace
-from typing import cast
 
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from papers.models import Paper, Venue
 from sessions.caching import schedule_cached
-from sessions.models import Presenter, Session, Talk, Term
+from sessions.exports.rows import talks_by_session
+from sessions.models import Session, Term
 from sessions.readme.exporter import slides_link
 from sessions.selectors import talk_link, talk_venue
 
 TERMS_PER_PAGE = 10
 
-_PAPER_FIELDS = {
-    "paper__title": "title",
-    "paper__arxiv_id": "arxiv_id",
-    "paper__doi": "doi",
-    "paper__proceedings_id": "proceedings_id",
-}
-
-
-class _VenueRow(SimpleNamespace):
-    Kind = Venue.Kind
-    is_preprint = Venue.is_preprint
-
-
-class _PaperRow(SimpleNamespace):
-    # The models' own properties, so the rules keep their one home.
-    venue_label = Paper.venue_label
-    arxiv_url = Paper.arxiv_url
-    doi_url = Paper.doi_url
-
-
-class _TalkRow(SimpleNamespace):
-    display_title = Talk.display_title
-
-
-def _talk(row: dict) -> Talk:
-    """A stand-in for a Talk (and its paper) carrying the row, so that display_title,
-    talk_venue, talk_link and slides_link apply their one rule; model instances would cost
-    most of the render. Typed as the Talk it stands in for: it has what those rules read."""
-    paper = None
-    if row["paper_id"] is not None:
-        proceedings = None
-        if row["paper__proceedings_id"] is not None:
-            proceedings = SimpleNamespace(
-                year=row["paper__proceedings__year"],
-                venue=_VenueRow(
-                    name=row["paper__proceedings__venue__name"],
-                    kind=row["paper__proceedings__venue__kind"],
-                ),
-            )
-        paper = _PaperRow(
-            **{name: row[key] for key, name in _PAPER_FIELDS.items()}, proceedings=proceedings
-        )
-    stand_in = _TalkRow(
-        pk=row["id"],
-        position=row["position"],
-        title=row["title"],
-        url=row["url"],
-        venue_label=row["venue_label"],
-        slides_url=row["slides_url"],
-        slides_file=row["slides_file"],
-        video_url=row["video_url"],
-        summary_url=row["summary_url"],
-        paper_id=row["paper_id"],
-        paper=paper,
-    )
-    return cast(Talk, stand_in)
-
-
-def _presenters_by_talk(talk_ids: list[int]) -> dict[int, list[dict]]:
-    # Lead first, then supporters as they signed up: readme.exporter.ordered_presenters' order.
-    lead_first = Case(
-        When(role=Presenter.Role.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    rows = (
-        Presenter.objects.filter(talk_id__in=talk_ids)
-        .order_by("talk_id", lead_first, "position", "id")
-        .values_list("talk_id", "person__name", "person__affiliation", "role")
-    )
-    result: dict[int, list[dict]] = defaultdict(list)
-    for talk_id, name, affiliation, role in rows:
-        result[talk_id].append({"name": name, "affiliation": affiliation, "role": role})
-    return result
-
 
 def _talks_by_session(session_ids: list[int], site_url: str) -> dict[int, list[dict]]:
-    rows = list(
-        Talk.objects.filter(session_id__in=session_ids)
-        .order_by("session_id", "position")
-        .values(
-            "id",
-            "session_id",
-            "position",
-            "title",
-            "url",
-            "venue_label",
-            "slides_url",
-            "slides_file",
-            "video_url",
-            "summary_url",
-            "paper_id",
-            *_PAPER_FIELDS,
-            "paper__proceedings__year",
-            "paper__proceedings__venue__name",
-            "paper__proceedings__venue__kind",
-        )
-    )
-    presenters = _presenters_by_talk([row["id"] for row in rows])
     result: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        talk = _talk(row)
-        has_paper = row["paper_id"] is not None
-        result[row["session_id"]].append(
-            {
-                "position": talk.position,
-                "title": talk.display_title if (talk.title or has_paper) else "",
-                "venue": talk_venue(talk),
-                "url": talk_link(talk),
-                "arxiv_id": row["paper__arxiv_id"] or "",
-                "doi": row["paper__doi"] or "",
-                "presenters": presenters.get(row["id"], []),
-                "slides_url": slides_link(talk, site_url),
-                "video_url": talk.video_url,
-                "summary_url": talk.summary_url,
-            }
-        )
+    for session_id, talks in talks_by_session(session_ids).items():
+        for talk in talks:
+            has_paper = talk.paper is not None
+            result[session_id].append(
+                {
+                    "position": talk.position,
+                    "title": talk.display_title if (talk.title or has_paper) else "",
+                    "venue": talk_venue(talk),
+                    "url": talk_link(talk),
+                    "arxiv_id": (talk.paper.arxiv_id or "") if has_paper else "",
+                    "doi": (talk.paper.doi or "") if has_paper else "",
+                    "presenters": [
+                        {
+                            "name": row.person.name,
+                            "affiliation": row.person.affiliation,
+                            "role": row.role,
+                        }
+                        for row in talk.presenters
+                    ],
+                    "slides_url": slides_link(talk, site_url),
+                    "video_url": talk.video_url,
+                    "summary_url": talk.summary_url,
+                }
+            )
     return result
 
 

@@ -6,13 +6,15 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from papers.models import Paper
 from papers.venues import is_preprint
 from sessions import selectors
-from sessions.models import Session, Talk
+from sessions.models import Session, Talk, Term
 from sessions.readme.syntax import is_relative_url as _is_relative_url
 
 register = template.Library()
@@ -32,6 +34,20 @@ def venue_kind(label: str) -> str:
 @register.filter
 def talk_link(talk: Talk) -> str:
     return selectors.talk_link(talk)
+
+
+@register.simple_tag
+def term_links(terms: list[Term], shown: Term | None) -> str:
+    """The switcher's links, the shown term marked: one reverse() for all of them."""
+    shown_pk = shown.pk if shown is not None else None
+    return format_html_join(
+        "",
+        '<a href="{}"{}>{}</a>',
+        (
+            (url, mark_safe(' aria-current="page"') if term.pk == shown_pk else "", term.name)
+            for term, url in zip(terms, selectors.term_urls(terms), strict=True)
+        ),
+    )
 
 
 @register.filter

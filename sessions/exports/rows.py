@@ -1,0 +1,158 @@
+"""The schedule as light stand-ins built from `.values()` rows, for the exports (JSON, iCal, feed).
+
+Model instances were most of an export's render (a 5,120-session calendar took half a
+minute), so the exports read rows and wrap them in small objects that borrow the models' own
+properties and methods (display_title, roman_position, venue_label, starts_at, ...): the rules
+keep their one home, and selectors.talk_link / talk_venue and readme.exporter.slides_link apply
+to a stand-in as to a model. A fixed few queries, whatever the size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from types import SimpleNamespace
+
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
+
+from papers.models import Paper, Venue
+from sessions.models import Presenter, Session, Talk
+from sessions.selectors import paths_for
+
+_PAPER_FIELDS = {
+    "paper__title": "title",
+    "paper__system_name": "system_name",
+    "paper__arxiv_id": "arxiv_id",
+    "paper__doi": "doi",
+    "paper__proceedings_id": "proceedings_id",
+}
+_TALK_FIELDS = (
+    "id",
+    "session_id",
+    "position",
+    "title",
+    "url",
+    "venue_label",
+    "slides_url",
+    "slides_file",
+    "video_url",
+    "summary_url",
+    "paper_id",
+)
+_SESSION_FIELDS = (
+    "id",
+    "term_id",
+    "date",
+    "start_time",
+    "duration_minutes",
+    "place",
+    "online_link",
+    "kind",
+    "title",
+    "created_at",
+    "updated_at",
+)
+
+
+class VenueRow(SimpleNamespace):
+    Kind = Venue.Kind
+    is_preprint = Venue.is_preprint
+
+
+class PaperRow(SimpleNamespace):
+    venue_label = Paper.venue_label
+    arxiv_url = Paper.arxiv_url
+    doi_url = Paper.doi_url
+
+
+class TalkRow(SimpleNamespace):
+    """A talk: its fields, `paper` (PaperRow or None) and `presenters`, lead first."""
+
+    display_title = Talk.display_title
+    roman_position = Talk.roman_position
+
+
+class PresenterRow(SimpleNamespace):
+    """A presenter: `role`, `position`, `pk` and `person` (name, affiliation)."""
+
+
+class SessionRow(SimpleNamespace):
+    """A session: its fields, `talks` (TalkRows by position) and its page's `url`."""
+
+    _get_FIELD_display = Model._get_FIELD_display
+    get_kind_display = Session.get_kind_display
+    starts_at = Session.starts_at
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def _talk(row: dict, presenters: list[PresenterRow]) -> TalkRow:
+    paper = None
+    if row["paper_id"] is not None:
+        proceedings = None
+        if row["paper__proceedings_id"] is not None:
+            proceedings = SimpleNamespace(
+                year=row["paper__proceedings__year"],
+                venue=VenueRow(
+                    name=row["paper__proceedings__venue__name"],
+                    kind=row["paper__proceedings__venue__kind"],
+                ),
+            )
+        paper = PaperRow(
+            **{name: row[key] for key, name in _PAPER_FIELDS.items()}, proceedings=proceedings
+        )
+    return TalkRow(
+        pk=row["id"],
+        **{name: row[name] for name in _TALK_FIELDS},
+        paper=paper,
+        presenters=presenters,
+    )
+
+
+def presenters_by_talk(talk_ids: list[int]) -> dict[int, list[PresenterRow]]:
+    """Each talk's presenters, lead first, then supporters as they signed up: the order of
+    readme.exporter.ordered_presenters, done by the database."""
+    lead_first = Case(
+        When(role=Presenter.Role.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    rows = (
+        Presenter.objects.filter(talk_id__in=talk_ids)
+        .order_by("talk_id", lead_first, "position", "id")
+        .values_list("id", "talk_id", "role", "position", "person__name", "person__affiliation")
+    )
+    result: dict[int, list[PresenterRow]] = defaultdict(list)
+    for pk, talk_id, role, position, name, affiliation in rows:
+        person = SimpleNamespace(name=name, affiliation=affiliation)
+        result[talk_id].append(PresenterRow(pk=pk, role=role, position=position, person=person))
+    return result
+
+
+def talks_by_session(session_ids: list[int]) -> dict[int, list[TalkRow]]:
+    """Each session's talks by position, with paper, venue and presenters: two queries."""
+    rows = list(
+        Talk.objects.filter(session_id__in=session_ids)
+        .order_by("session_id", "position")
+        .values(
+            *_TALK_FIELDS,
+            *_PAPER_FIELDS,
+            "paper__proceedings__year",
+            "paper__proceedings__venue__name",
+            "paper__proceedings__venue__kind",
+        )
+    )
+    presenters = presenters_by_talk([row["id"] for row in rows])
+    result: dict[int, list[TalkRow]] = defaultdict(list)
+    for row in rows:
+        result[row["session_id"]].append(_talk(row, presenters.get(row["id"], [])))
+    return result
+
+
+def session_rows(sessions: QuerySet[Session]) -> list[SessionRow]:
+    """The given sessions, in the queryset's order, with their talks: three queries."""
+    rows = list(sessions.values(*_SESSION_FIELDS))
+    talks = talks_by_session([row["id"] for row in rows])
+    urls = paths_for("schedule:session", "date", (row["date"].isoformat() for row in rows))
+    return [
+        SessionRow(**row, talks=talks.get(row["id"], []), url=url)
+        for row, url in zip(rows, urls, strict=True)
+    ]
