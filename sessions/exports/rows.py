@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from types import SimpleNamespace
+from typing import Any
 
-from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from papers.models import Paper, Venue
 from sessions.models import Presenter, Session, Talk
@@ -53,22 +54,35 @@ _SESSION_FIELDS = (
 )
 
 
+def _borrowed(attribute: object) -> Any:
+    """A model's property or method, applied to a stand-in (which has the fields it reads)."""
+    return attribute
+
+
+def as_model(row: SimpleNamespace) -> Any:
+    """A stand-in where a function annotated with the model takes it (talk_link, slides_link)."""
+    return row
+
+
+_KIND_LABELS = dict(Session.Kind.choices)
+
+
 class VenueRow(SimpleNamespace):
     Kind = Venue.Kind
-    is_preprint = Venue.is_preprint
+    is_preprint = _borrowed(Venue.is_preprint)
 
 
 class PaperRow(SimpleNamespace):
-    venue_label = Paper.venue_label
-    arxiv_url = Paper.arxiv_url
-    doi_url = Paper.doi_url
+    venue_label = _borrowed(Paper.venue_label)
+    arxiv_url = _borrowed(Paper.arxiv_url)
+    doi_url = _borrowed(Paper.doi_url)
 
 
 class TalkRow(SimpleNamespace):
     """A talk: its fields, `paper` (PaperRow or None) and `presenters`, lead first."""
 
-    display_title = Talk.display_title
-    roman_position = Talk.roman_position
+    display_title = _borrowed(Talk.display_title)
+    roman_position = _borrowed(Talk.roman_position)
 
 
 class PresenterRow(SimpleNamespace):
@@ -78,9 +92,10 @@ class PresenterRow(SimpleNamespace):
 class SessionRow(SimpleNamespace):
     """A session: its fields, `talks` (TalkRows by position) and its page's `url`."""
 
-    _get_FIELD_display = Model._get_FIELD_display
-    get_kind_display = Session.get_kind_display
-    starts_at = Session.starts_at
+    starts_at = _borrowed(Session.starts_at)
+
+    def get_kind_display(self) -> str:
+        return str(_KIND_LABELS.get(self.kind, self.kind))
 
     def get_absolute_url(self) -> str:
         return self.url

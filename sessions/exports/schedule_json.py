@@ -17,7 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
-from sessions.exports.rows import talks_by_session
+from sessions.exports.rows import as_model, talks_by_session
 from sessions.models import Session, Term
 from sessions.readme.exporter import slides_link
 from sessions.selectors import talk_link, talk_venue
@@ -28,7 +28,8 @@ TERMS_PER_PAGE = 10
 def _talks_by_session(session_ids: list[int], site_url: str) -> dict[int, list[dict]]:
     result: dict[int, list[dict]] = defaultdict(list)
     for session_id, talks in talks_by_session(session_ids).items():
-        for talk in talks:
+        for row in talks:
+            talk = as_model(row)  # read by the selectors' rules, typed for Talk
             has_paper = talk.paper is not None
             result[session_id].append(
                 {
@@ -40,11 +41,11 @@ def _talks_by_session(session_ids: list[int], site_url: str) -> dict[int, list[d
                     "doi": (talk.paper.doi or "") if has_paper else "",
                     "presenters": [
                         {
-                            "name": row.person.name,
-                            "affiliation": row.person.affiliation,
-                            "role": row.role,
+                            "name": presenter.person.name,
+                            "affiliation": presenter.person.affiliation,
+                            "role": presenter.role,
                         }
-                        for row in talk.presenters
+                        for presenter in talk.presenters
                     ],
                     "slides_url": slides_link(talk, site_url),
                     "video_url": talk.video_url,
