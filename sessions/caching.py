@@ -4,8 +4,8 @@
 signals bump (it moves on deletes too) plus, per schedule table, its newest `id` and newest
 `updated_at`, which move on bulk_create and on queryset updates that set `updated_at`, as the
 sign-up code does. Its token keys the cache and the ETag; the newest of those timestamps is
-Last-Modified. The cache keeps that row for STATE_SECONDS and a bump writes the new one, so a
-cache hit or a 304 usually costs no query at all. A paper shown on the schedule bumps the
+Last-Modified. The cache keeps that row for STATE_SECONDS and a bump drops it, so a cache
+hit or a 304 usually costs no query at all. A paper shown on the schedule bumps the
 version when it is saved or deleted (sessions/signals.py).
 
 The pages also change with the date (the next session moves on), so today's date is part of
@@ -100,7 +100,7 @@ def schedule_changed() -> None:
     atomic block, however many rows it saves.
     """
     # At once, so that this process's next read (the page after an edit) sees the change
-    # through the tables' updated_at; the bump after the commit writes the new state.
+    # through the tables' updated_at; the bump after the commit drops it again.
     _cache_delete(_STATE_KEY)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -124,8 +124,9 @@ def bump_schedule_version() -> None:
     updated = ScheduleVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
     if not updated:
         ScheduleVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
-    # Write the new state where every request reads it (see schedule_state).
-    _cache_set(_STATE_KEY, _read_state(), STATE_SECONDS)
+    # Drop the cached state, so that the next request reads the new one (see schedule_state);
+    # dropping rather than writing it keeps a write path's query count as it was.
+    _cache_delete(_STATE_KEY)
 
 
 # --- Reading the state ----------------------------------------------------------------------
@@ -192,7 +193,7 @@ def _read_state() -> tuple[str, datetime.datetime | None]:
 def schedule_state(today: datetime.date | None = None) -> ScheduleState:
     """The schedule's current version: no query while the cache holds it, else one.
 
-    The cache keeps the state row for STATE_SECONDS and a version bump writes the new one, so
+    The cache keeps the state row for STATE_SECONDS and a version bump drops it, so
     with a shared cache (Redis) every worker sees a change at once. A per-process cache (the
     embedded default's local memory) cannot be told by another worker: there a change shows
     within STATE_SECONDS, as does a bulk write that bumps no version (read from the tables'
