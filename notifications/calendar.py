@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from notifications.models import CalendarToken, new_calendar_token
 from sessions.exports.ical import calendar_text
+from sessions.exports.rows import SessionRow, session_rows
 from sessions.models import Person, Session
-from sessions.selectors import talks_queryset
 
 
 def token_of(user: User) -> CalendarToken:
@@ -36,16 +36,13 @@ def owner_of(token: str) -> User | None:
     return found.user
 
 
-def member_sessions(person: Person | None) -> list[Session]:
+def member_sessions(person: Person | None) -> list[SessionRow]:
     """The sessions with a talk `person` presents, each holding only those talks."""
     if person is None:
         return []
-    own_talks = talks_queryset().filter(presenters__person=person)
-    return list(
-        Session.objects.filter(talks__presenters__person=person)
-        .distinct()
-        .prefetch_related(Prefetch("talks", queryset=own_talks))
-        .order_by("date")
+    return session_rows(
+        Session.objects.filter(talks__presenters__person=person).distinct().order_by("date"),
+        talks=Q(presenters__person=person),
     )
 
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from papers.models import Paper, Venue
 from sessions.models import Presenter, Session, Talk
@@ -142,12 +142,14 @@ def presenters_by_talk(talk_ids: list[int]) -> dict[int, list[PresenterRow]]:
     return result
 
 
-def talks_by_session(session_ids: list[int]) -> dict[int, list[TalkRow]]:
-    """Each session's talks by position, with paper, venue and presenters: two queries."""
+def talks_by_session(session_ids: list[int], only: Q | None = None) -> dict[int, list[TalkRow]]:
+    """Each session's talks by position (those matching `only`), with paper, venue and
+    presenters: two queries."""
+    talks = Talk.objects.filter(session_id__in=session_ids)
+    if only is not None:
+        talks = talks.filter(only)
     rows = list(
-        Talk.objects.filter(session_id__in=session_ids)
-        .order_by("session_id", "position")
-        .values(
+        talks.order_by("session_id", "position").values(
             *_TALK_FIELDS,
             *_PAPER_FIELDS,
             "paper__proceedings__year",
@@ -162,12 +164,13 @@ def talks_by_session(session_ids: list[int]) -> dict[int, list[TalkRow]]:
     return result
 
 
-def session_rows(sessions: QuerySet[Session]) -> list[SessionRow]:
-    """The given sessions, in the queryset's order, with their talks: three queries."""
+def session_rows(sessions: QuerySet[Session], talks: Q | None = None) -> list[SessionRow]:
+    """The given sessions, in the queryset's order, with their talks (those matching `talks`):
+    three queries."""
     rows = list(sessions.values(*_SESSION_FIELDS))
-    talks = talks_by_session([row["id"] for row in rows])
+    by_session = talks_by_session([row["id"] for row in rows], talks)
     urls = paths_for("schedule:session", "date", (row["date"].isoformat() for row in rows))
     return [
-        SessionRow(**row, talks=talks.get(row["id"], []), url=url)
+        SessionRow(**row, talks=by_session.get(row["id"], []), url=url)
         for row, url in zip(rows, urls, strict=True)
     ]
