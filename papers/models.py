@@ -169,6 +169,9 @@ class Paper(models.Model):
         FETCHED = "fetched", _("Fetched")
         FAILED = "failed", _("Failed")
         MISSING = "missing", _("Not on arXiv")
+        # The fetch could not be handed to the task queue (broker down): the periodic refresh
+        # sends it again; fetch_error says why.
+        UNQUEUED = "unqueued", _("Waiting for the task queue")
 
     title = models.CharField(max_length=500)
     # Lower-case, punctuation-free title: how a paper is found again when no id matches.

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from functools import partial
 
 from celery import current_app
-from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from papers.arxiv.sync import FETCH_TASK, REFRESH_LIMIT, papers_due_for_refresh
+from papers.arxiv.sync import FETCH_TASK, REFRESH_LIMIT, is_stuck, papers_due_for_refresh
 from papers.identifiers import InvalidArxivId, normalize_title, validate_arxiv_id
 from papers.models import Paper
+
+logger = logging.getLogger("papers.arxiv")
+
+# What a publish raises when the broker cannot take a message: kombu wraps connection errors
+# in OperationalError; OSError covers the filesystem transport's queue folder.
+BROKER_ERRORS = (BrokerOperationalError, OSError)
 
 __all__ = [
     "InvalidArxivId",
@@ -73,14 +82,33 @@ def request_fetch(paper_ids: Iterable[int], force: bool = False) -> list[int]:
 def enqueue_fetch(paper_ids: list[int], force: bool = False) -> None:
     """Send one fetch task per batch once the current transaction commits (at once outside one).
 
-    The task is looked up by name: papers.tasks wraps this module, so this one never imports it.
+    A batch the broker refuses (Redis down, a full disk under the filesystem queue) is marked
+    "unqueued" with the reason instead of raising: the request that asked still answers, and
+    the periodic refresh sends it again. The task is looked up by name: papers.tasks wraps
+    this module, so this one never imports it.
     """
-    task = current_app.tasks[FETCH_TASK]
-    # Celery's Django integration makes every task a DjangoTask, which has delay_on_commit.
-    assert isinstance(task, DjangoTask)
     size = settings.ARXIV_BATCH_SIZE
     for start in range(0, len(paper_ids), size):
-        task.delay_on_commit(paper_ids[start : start + size], force)
+        batch = paper_ids[start : start + size]
+        transaction.on_commit(partial(_send_fetch, batch, force))
+
+
+def _send_fetch(paper_ids: list[int], force: bool) -> None:
+    task = current_app.tasks[FETCH_TASK]
+    try:
+        task.apply_async((paper_ids, force))
+    except BROKER_ERRORS as exc:
+        logger.warning("Could not queue the arXiv fetch of papers %s: %s", paper_ids, exc)
+        # Only rows still waiting for this task: an eager run may have stored its result.
+        Paper.objects.filter(pk__in=paper_ids, fetch_status=Paper.FetchStatus.QUEUED).update(
+            fetch_status=Paper.FetchStatus.UNQUEUED,
+            fetch_error=gettext(
+                "The fetch could not be queued (the task queue is unreachable: %(error)s). "
+                "It is sent again automatically within a few minutes."
+            )
+            % {"error": str(exc)[:200] or exc.__class__.__name__},
+            updated_at=timezone.now(),
+        )
 
 
 def queue_refresh(limit: int = REFRESH_LIMIT) -> list[int]:
@@ -116,11 +144,17 @@ def add_paper_from_arxiv(text: str) -> Paper:
     with transaction.atomic():
         paper, _ = get_or_create_arxiv_paper(parsed.id)
         newer_version = bool(parsed.version and parsed.version > (paper.arxiv_version or 0))
-        if paper.fetch_status in (
-            Paper.FetchStatus.NEVER,
-            Paper.FetchStatus.FAILED,
-            Paper.FetchStatus.MISSING,
-        ) or (newer_version and paper.fetch_status == Paper.FetchStatus.FETCHED):
+        if (
+            paper.fetch_status
+            in (
+                Paper.FetchStatus.NEVER,
+                Paper.FetchStatus.FAILED,
+                Paper.FetchStatus.MISSING,
+                Paper.FetchStatus.UNQUEUED,
+            )
+            or (newer_version and paper.fetch_status == Paper.FetchStatus.FETCHED)
+            or is_stuck(paper)
+        ):
             request_fetch([paper.pk])
     # With eager tasks (tests) the fetch ran when the block above committed: show its result.
     paper.refresh_from_db()

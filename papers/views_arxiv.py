@@ -112,7 +112,10 @@ def refetch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         response = _status_fragment(request, paper)
     else:
-        messages.success(request, f"Fetching arXiv metadata for “{paper.title}”.")
+        if paper.fetch_status == Paper.FetchStatus.UNQUEUED:
+            messages.warning(request, paper.fetch_error)
+        else:
+            messages.success(request, f"Fetching arXiv metadata for “{paper.title}”.")
         response = redirect(_safe_next(request, paper.get_absolute_url()))
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -221,11 +221,47 @@ else:
     }
     for _folder in (_queue_folder, CELERY_DATA_DIR / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
+# Publishing must fail fast when the broker is down: a request that queues a task waits at
+# most about BROKER_PUBLISH_TIMEOUT seconds, then the caller records "not queued" and the
+# periodic refresh sends it again (papers.services.enqueue_fetch). Celery's defaults retry a
+# publish for ~20 s. The worker itself keeps retrying its connection for ever.
+BROKER_PUBLISH_TIMEOUT = float(os.environ.get("BROKER_PUBLISH_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_PUBLISH_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": BROKER_PUBLISH_TIMEOUT,
+        # A Redis that accepts and never answers; above the worker's 1 s BRPOP poll.
+        "socket_timeout": 3,
+        "max_retries": 1,
+        # Acked-late tasks a dead worker held come back after this long (seconds); it must
+        # exceed the longest task (an arXiv batch with its backoff, a slides job: minutes).
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "1800")),
+    }
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": BROKER_PUBLISH_TIMEOUT,
+        "socket_timeout": 3,
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_PUBLISH_TIMEOUT
+    CELERY_REDIS_SOCKET_TIMEOUT = 3
+    CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 30
+# No caller reads a task's return value: storing none keeps a publish to one connection.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Tasks go to the worker on every setup; tests that need a task to run turn this on.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it finished, and given back to the broker when its worker dies
+# mid-task (killed, out of memory), so another worker runs it: tasks are written to be re-run.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -234,7 +270,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Fills in never-fetched papers, retries failed ones with backoff, refreshes stale ones.
     "refresh-arxiv-metadata": {
         "task": "papers.tasks.refresh_arxiv_metadata",
-        "schedule": float(os.environ.get("ARXIV_REFRESH_EVERY", "3600")),
+        # Cheap when nothing is due; also re-sends fetches the broker lost or refused.
+        "schedule": float(os.environ.get("ARXIV_REFRESH_EVERY", "300")),
     },
     # Reminders before and after sessions, once a day (each mail is written once, so a
     # restart or a second run the same day sends nothing twice).

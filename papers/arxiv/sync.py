@@ -35,7 +35,10 @@ Status = Paper.FetchStatus
 LOCKABLE_FIELDS = ("title", "abstract", "authors", "affiliations", "doi")
 
 # A paper left "queued" this long lost its task (broker restarted, worker killed): re-queue.
-STUCK_AFTER = datetime.timedelta(hours=1)
+# A fetch takes seconds; the refresh runs every few minutes (ARXIV_REFRESH_EVERY), so a lost
+# task is sent again within about STUCK_AFTER plus one refresh interval. Sending it twice is
+# harmless: a fetch only writes papers still "queued".
+STUCK_AFTER = datetime.timedelta(minutes=10)
 # Failed papers are retried after 1 h, 2 h, 4 h, ... doubling per failed attempt, up to a week.
 RETRY_FIRST = datetime.timedelta(hours=1)
 RETRY_LONGEST = datetime.timedelta(days=7)
@@ -49,6 +52,12 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_LONGEST)
 
 
+def is_stuck(paper: Paper, now: datetime.datetime | None = None) -> bool:
+    """A paper "queued" for longer than any fetch takes: its task was lost."""
+    now = now or timezone.now()
+    return paper.fetch_status == Status.QUEUED and paper.updated_at < now - STUCK_AFTER
+
+
 def papers_due_for_refresh(now: datetime.datetime | None = None) -> QuerySet[Paper]:
     """Papers with an arXiv id that the periodic refresh should queue, oldest attempt first."""
     now = now or timezone.now()
@@ -58,6 +67,7 @@ def papers_due_for_refresh(now: datetime.datetime | None = None) -> QuerySet[Pap
         | Q(fetch_status=Status.FETCHED, fetched_at__lt=stale)
         | Q(fetch_status=Status.FETCHED, fetched_at__isnull=True)
         | Q(fetch_status=Status.QUEUED, updated_at__lt=now - STUCK_AFTER)
+        | Q(fetch_status=Status.UNQUEUED)
         | Q(fetch_status__in=RETRIED, fetched_at__isnull=True)
     )
     # Backoff on failures: one clause per attempt count until the delay reaches its cap.
