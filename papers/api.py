@@ -4,8 +4,6 @@ With `q` the results are ranked by relevance (best first), papers only; without,
 
 from __future__ import annotations
 
-from typing import overload
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
@@ -14,30 +12,11 @@ from papers import presented, selectors
 from papers.models import Paper
 from papers.search.text import QueryError
 from papers.venues import PREPRINT_VENUE
+from papers.views import CATALOGUE_PARAMS
+from readinggroup.params import Number, bounded_query
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-
-
-class BadRequest(ValueError):
-    pass
-
-
-@overload
-def _int_param(request: HttpRequest, name: str, default: int) -> int: ...
-@overload
-def _int_param(request: HttpRequest, name: str, default: None = None) -> int | None: ...
-def _int_param(request: HttpRequest, name: str, default: int | None = None) -> int | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise BadRequest(f"{name} must be 1 or more, got {value}")
-    return value
 
 
 def _page_url(request: HttpRequest, number: int | None) -> str | None:
@@ -75,28 +54,31 @@ def paper_json(request: HttpRequest, paper: Paper) -> dict:
 
 
 @require_safe
+@bounded_query(
+    {
+        **CATALOGUE_PARAMS,
+        "year": Number(high=9999),
+        "topic": Number(),
+        "page": Number(default=1),
+        "page_size": Number(default=PAGE_SIZE),
+    },
+    as_json=True,
+)
 def paper_list(request: HttpRequest) -> JsonResponse:
-    try:
-        year = _int_param(request, "year")
-        topic = _int_param(request, "topic")
-        number = _int_param(request, "page", 1)
-        size = min(_int_param(request, "page_size", PAGE_SIZE), MAX_PAGE_SIZE)
-    except BadRequest as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
-    flag = request.GET.get("presented", "").strip().lower()
-    if flag not in ("", "yes", "no"):
-        return JsonResponse({"error": f"presented must be yes or no, got {flag!r}"}, status=400)
+    params = request.params  # type: ignore[attr-defined]
     try:
         listing = selectors.catalogue(
-            request.GET.get("q", ""),
-            venue=request.GET.get("venue", ""),
-            year=year,
-            topic=topic,
-            presented={"yes": True, "no": False}.get(flag),
+            params["q"],
+            venue=params["venue"],
+            year=params["year"],
+            topic=params["topic"],
+            presented={"yes": True, "no": False}.get(params["presented"]),
             papers_only=True,
         )
     except QueryError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
+    number = params["page"]
+    size = min(params["page_size"], MAX_PAGE_SIZE)
     paginator = Paginator(listing, size)
     if number > paginator.num_pages:
         return JsonResponse(

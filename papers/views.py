@@ -17,12 +17,29 @@ from django_htmx.http import push_url
 from papers import presented, selectors
 from papers.models import Topic
 from papers.search.text import MAX_QUERY_WORDS, QueryError, parse_query
+<<<<<<< HEAD
 from readinggroup.http import HtmxHttpRequest
+=======
+from readinggroup.params import QUERY, Choice, Number, Text, bounded_query
+>>>>>>> 06c4d44 (Input limits at the edge of every public list and API: readinggroup/params.py declares each view's query parameters with bounds (NUL, numbers out of range, over-long text answer 400 with the reason, JSON for the APIs), used by /, term pages, /papers/ and its exports, /api/papers.json, /api/schedule.json; tests on SQLite and PostgreSQL)
 from readinggroup.permissions import is_organiser
 from readinggroup.safe_urls import external_url
 
 PAGE_SIZE = 25
 FILTERS = ("q", "venue", "year", "topic", "presented", "page")
+# The bounds of the catalogue's query string (list page, its exports; /api/papers.json adds
+# a strict page number):
+# out of them is a 400 with the reason before any query runs (readinggroup/params.py).
+CATALOGUE_PARAMS = {
+    "q": QUERY,
+    "venue": Text(max_chars=100),
+    # The list page's form reports a year or topic that is no number (lenient); the API refuses.
+    "year": Number(high=9999, lenient=True),
+    "topic": Number(lenient=True),
+    "presented": Choice(("yes", "no")),
+    # The list page shows the nearest real page for any other value (Paginator.get_page).
+    "page": Text(max_chars=20),
+}
 
 
 class PaperFilterForm(forms.Form):
@@ -94,6 +111,7 @@ def catalogue_from_request(
 
 
 @require_safe
+@bounded_query(CATALOGUE_PARAMS)
 def paper_list(request: HtmxHttpRequest) -> HttpResponse:
     try:
         form, listing = catalogue_from_request(request)

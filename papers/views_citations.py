@@ -11,7 +11,8 @@ from django.views.decorators.http import require_safe
 from papers import citations, selectors
 from papers.models import Paper
 from papers.search.text import QueryError
-from papers.views import catalogue_from_request
+from papers.views import CATALOGUE_PARAMS, catalogue_from_request
+from readinggroup.params import bounded_query
 
 # One export holds at most this many papers: a whole 100,000-paper catalogue is a bulk dump,
 # not a citation list (export_papers is for that).
@@ -56,6 +57,7 @@ def _selected(request: HttpRequest) -> list[Paper]:
 
 
 @require_safe
+@bounded_query(CATALOGUE_PARAMS)
 def export_bib(request: HttpRequest) -> HttpResponse:
     try:
         papers = _selected(request)
@@ -65,6 +67,7 @@ def export_bib(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@bounded_query(CATALOGUE_PARAMS)
 def export_csl(request: HttpRequest) -> HttpResponse:
     try:
         papers = _selected(request)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from readinggroup.params import Number, Text, bounded_query
 from sessions.caching import schedule_cached
 from sessions.exports.rows import as_model, talks_by_session
 from sessions.models import Session, Term
@@ -23,6 +24,8 @@ from sessions.readme.exporter import slides_link
 from sessions.selectors import talk_link, talk_venue
 
 TERMS_PER_PAGE = 10
+# Pages of terms: far more than a group will ever have.
+MAX_PAGE = 10**6
 
 
 def _talks_by_session(session_ids: list[int], site_url: str) -> dict[int, list[dict]]:
@@ -95,27 +98,22 @@ def schedule_page(page: int) -> tuple[list[Term], bool]:
     return newest_first[:TERMS_PER_PAGE][::-1], more
 
 
-def _page_number(value: str | None) -> int | None:
-    if value is None:
-        return 1
-    value = value.strip()
-    return int(value) if value.isdigit() and 0 < int(value) < 10**6 else None
-
-
 @require_safe
+@bounded_query(
+    {"term": Text(max_chars=100), "page": Number(high=MAX_PAGE, default=1)}, as_json=True
+)
 @schedule_cached(params=("term", "page"))
 def schedule_json(request: HttpRequest) -> JsonResponse:
     site_url = request.build_absolute_uri("/").rstrip("/")
     slug = request.GET.get("term")
     links = []
     if slug is not None:
+        slug = request.params["term"]  # type: ignore[attr-defined]
         terms = list(Term.objects.filter(slug=slug).only("id", "name", "slug"))
         if not terms:
             return JsonResponse({"error": f"no term with slug {slug[:100]!r}"}, status=404)
     else:
-        page = _page_number(request.GET.get("page"))
-        if page is None:
-            return JsonResponse({"error": "page must be a positive whole number"}, status=400)
+        page = request.params["page"]  # type: ignore[attr-defined]
         terms, more = schedule_page(page)
         if not terms and page > 1:
             return JsonResponse({"error": f"no page {page}"}, status=404)

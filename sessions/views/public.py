@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+<<<<<<< HEAD
 from readinggroup.http import HtmxHttpRequest
+=======
+from readinggroup.params import Number, Text, bounded_query
+>>>>>>> 06c4d44 (Input limits at the edge of every public list and API: readinggroup/params.py declares each view's query parameters with bounds (NUL, numbers out of range, over-long text answer 400 with the reason, JSON for the APIs), used by /, term pages, /papers/ and its exports, /api/papers.json, /api/schedule.json; tests on SQLite and PostgreSQL)
 from sessions.caching import schedule_cached
 from sessions.models import Term
 from sessions.readme.exporter import export_term
@@ -28,6 +32,14 @@ from sessions.selectors import (
     schedule_view,
     session_page,
 )
+
+# The bounds of the schedule filters (readinggroup/params.py): out of them is a 400; an id
+# that is no number is reported on the page like one that names no presenter.
+SCHEDULE_BOUNDS = {
+    "presenter": Number(lenient=True),
+    "venue": Text(max_chars=100),
+    "when": Text(max_chars=20),
+}
 
 
 def _schedule_response(
@@ -51,6 +63,7 @@ def _schedule_response(
 
 @require_safe
 @vary_on_headers("HX-Request")
+@bounded_query(SCHEDULE_BOUNDS)
 @schedule_cached(params=SCHEDULE_PARAMS)
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """The current term, like the README but with the next session first."""
@@ -61,6 +74,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@bounded_query(SCHEDULE_BOUNDS)
 @schedule_cached(params=SCHEDULE_PARAMS)
 def term_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     terms = all_terms()
