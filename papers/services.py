@@ -90,10 +90,10 @@ def enqueue_fetch(paper_ids: list[int], force: bool = False) -> None:
     size = settings.ARXIV_BATCH_SIZE
     for start in range(0, len(paper_ids), size):
         batch = paper_ids[start : start + size]
-        transaction.on_commit(partial(_send_fetch, batch, force))
+        transaction.on_commit(partial(_send_fetch_arxiv_metadata, batch, force))
 
 
-def _send_fetch(paper_ids: list[int], force: bool) -> None:
+def _send_fetch_arxiv_metadata(paper_ids: list[int], force: bool) -> None:
     task = current_app.tasks[FETCH_TASK]
     try:
         task.apply_async((paper_ids, force))
