@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from tests.conftest import FROZEN_NOW
 
-pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
+pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
 RIGHT = "correct horse battery staple"
@@ -27,12 +27,14 @@ def signed_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
+@pytest.mark.time_machine(FROZEN_NOW)
 def test_settings_come_from_the_environment():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert datetime.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
+@pytest.mark.time_machine(FROZEN_NOW)
 def test_a_wrong_password_is_an_ordinary_error_below_the_limit(client, member):
     response = sign_in(client, member.username, "wrong")
     assert response.status_code == 200
@@ -43,6 +45,7 @@ def test_a_wrong_password_is_an_ordinary_error_below_the_limit(client, member):
     assert not AccessAttempt.objects.filter(username=member.username).exists()
 
 
+@pytest.mark.time_machine(FROZEN_NOW)
 def test_200_wrong_passwords_then_the_right_one_is_refused_until_unlocked(
     client, member, organiser
 ):
@@ -79,6 +82,7 @@ def test_200_wrong_passwords_then_the_right_one_is_refused_until_unlocked(
     assert signed_in(client)
 
 
+@pytest.mark.time_machine(FROZEN_NOW)
 def test_the_lockout_ends_after_the_cool_off(client, member):
     for n in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, member.username, f"guess-{n}")
@@ -90,7 +94,29 @@ def test_the_lockout_ends_after_the_cool_off(client, member):
         assert sign_in(client, member.username, RIGHT).status_code == 302
 
 
+@pytest.mark.time_machine(FROZEN_NOW)
 def test_a_member_cannot_open_the_lockouts(client, member):
     client.force_login(member)
     response = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert response.status_code == 302  # to the admin's sign-in
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_sign_in_page_says_why_in_a_browser(page, member, screenshot):
+    # No frozen clock here: Chromium's cookies use the real one.
+    page.goto(LOGIN)
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        page.fill("input[name=username]", member.username)
+        page.fill("input[name=password]", f"guess-{n}")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+    page.fill("input[name=password]", RIGHT)
+    page.click("button[type=submit]")
+    alert = page.locator("[data-locked-out]")
+    alert.wait_for()
+    assert "locked for 15 minutes" in alert.inner_text()
+    assert page.locator("input[name=username]").input_value() == member.username
+    screenshot(page, "login-locked-out")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "login-locked-out-390")
