@@ -17,11 +17,8 @@ from django_htmx.http import push_url
 from papers import presented, selectors
 from papers.models import Topic
 from papers.search.text import MAX_QUERY_WORDS, QueryError, parse_query
-<<<<<<< HEAD
 from readinggroup.http import HtmxHttpRequest
-=======
 from readinggroup.params import QUERY, Choice, Number, Text, bounded_query
->>>>>>> 06c4d44 (Input limits at the edge of every public list and API: readinggroup/params.py declares each view's query parameters with bounds (NUL, numbers out of range, over-long text answer 400 with the reason, JSON for the APIs), used by /, term pages, /papers/ and its exports, /api/papers.json, /api/schedule.json; tests on SQLite and PostgreSQL)
 from readinggroup.permissions import is_organiser
 from readinggroup.safe_urls import external_url
 

@@ -318,6 +318,9 @@ GROUP_NAME = os.environ.get("GROUP_NAME", "Systems Reading Group")
 REGISTRATION_MODE = os.environ.get("REGISTRATION_MODE", "open")  # "open" or "invite"
 MAX_SUPPORTERS = int(os.environ.get("MAX_SUPPORTERS", "3"))
 SLIDES_MAX_BYTES = int(os.environ.get("SLIDES_MAX_BYTES", str(50 * 1024 * 1024)))
+# What one upload may cost the request that reads it: pages, and seconds of text extraction.
+SLIDES_MAX_PAGES = int(os.environ.get("SLIDES_MAX_PAGES", "500"))
+SLIDES_TEXT_SECONDS = float(os.environ.get("SLIDES_TEXT_SECONDS", "5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 ARXIV_API_URL = os.environ.get("ARXIV_API_URL", "https://export.arxiv.org/api/query")

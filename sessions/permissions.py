@@ -37,7 +37,23 @@ def is_lead_of(user: AnyUser, talk: Talk) -> bool:
     ).exists()
 
 
+@rules.predicate
+def is_confirmed_lead_of(user: AnyUser, talk: Talk) -> bool:
+    """The user leads this talk and an organiser confirmed the sign-up."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Presenter.objects.filter(
+        talk_id=talk.pk, role=Presenter.Role.LEAD, person__user_id=user.pk, confirmed=True
+    ).exists()
+
+
 can_change_talk = is_lead_of | is_organiser
+# Slides cost storage and work to read: a lead whose sign-up still waits does not upload yet.
+can_upload_slides = is_confirmed_lead_of | is_organiser
+UPLOAD_SLIDES_REFUSED = _(
+    "Only an organiser or the lead of this talk may upload its slides, and a lead only once "
+    "an organiser has confirmed the sign-up."
+)
 
 
 def _talk(pk: int) -> Talk:
@@ -46,3 +62,5 @@ def _talk(pk: int) -> Talk:
 
 # The view gets the talk (with its session) in place of the URL's pk.
 lead_or_organiser_required = require(can_change_talk, CHANGE_TALK_REFUSED, get_object=_talk)
+# Checked before the view reads anything of the request body (see talk_slides_upload).
+slides_uploader_required = require(can_upload_slides, UPLOAD_SLIDES_REFUSED, get_object=_talk)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -15,6 +16,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -28,10 +30,46 @@ PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024
 # Enough text for search; a 300-page deck should not fill the database.
 MAX_TEXT_CHARS = 200_000
+# The work a request may spend on one upload's text (settings SLIDES_MAX_PAGES and
+# SLIDES_TEXT_SECONDS bound the pages and the time): a page whose content stream is compressed
+# beyond this, or is one an earlier page already drew, adds no text.
+MAX_PAGE_CONTENT_BYTES = 1024 * 1024
 
 
 class SlidesError(ValueError):
     """An upload the rules refuse; `str(error)` is the message to show."""
+
+
+class SlidesSizeLimit(FileUploadHandler):
+    """First upload handler of a slides upload: stops reading the body once the file passes
+    `limit` bytes, so nothing beyond it is read, buffered or written to a temporary file."""
+
+    def __init__(self, request=None, limit: int = 0) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            # connection_reset: the rest of the body is not read at all (not even discarded).
+            raise StopUpload(connection_reset=True)
+        return raw_data  # the next handler (memory or temporary file) keeps it
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def too_large_message(size: int | None = None) -> str:
+    limit = filesizeformat(settings.SLIDES_MAX_BYTES)
+    if size:
+        return _("The file is %(size)s; slides may be at most %(limit)s.") % {
+            "size": filesizeformat(size),
+            "limit": limit,
+        }
+    return _("The file is too large: slides may be at most %(limit)s.") % {"limit": limit}
 
 
 @dataclass(frozen=True)
@@ -77,7 +115,14 @@ def read_slides(file: IO[bytes]) -> SlidesInfo:
             raise SlidesError(
                 "The PDF is encrypted (password-protected); upload an unprotected copy."
             )
+        # The page tree's own count first: a crafted file of 10,000 pages is refused before
+        # its tree is walked. len() then counts the pages that are really there.
+        declared = _declared_pages(reader)
+        if declared > settings.SLIDES_MAX_PAGES:
+            raise _too_many_pages(declared)
         pages = len(reader.pages)
+        if pages > settings.SLIDES_MAX_PAGES:
+            raise _too_many_pages(pages)
     except SlidesError:
         raise
     except Exception as exc:
@@ -88,11 +133,55 @@ def read_slides(file: IO[bytes]) -> SlidesInfo:
     return SlidesInfo(pages=pages, text=_extract_text(reader))
 
 
+def _declared_pages(reader) -> int:
+    try:
+        count = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        return int(count)
+    except Exception:  # no usable count: len(reader.pages) decides
+        return 0
+
+
+def _too_many_pages(pages: int) -> SlidesError:
+    return SlidesError(
+        _("The PDF has %(pages)d pages; slides may have at most %(limit)d.")
+        % {"pages": pages, "limit": settings.SLIDES_MAX_PAGES}
+    )
+
+
+def _content_key(page) -> tuple | None:
+    """Which stored stream(s) a page draws, and whether they are small enough to read."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return None
+    refs = contents if isinstance(contents, list) else [contents]
+    key, size = [], 0
+    for ref in refs:
+        key.append(getattr(ref, "idnum", id(ref)))
+        stream = ref.get_object()
+        size += len(getattr(stream, "_data", b"") or b"")
+    if size > MAX_PAGE_CONTENT_BYTES:
+        return ("too large",)
+    return tuple(key)
+
+
 def _extract_text(reader) -> str:
+    """The deck's text for search, within a time budget: what was read by then is kept."""
+    deadline = time.monotonic() + settings.SLIDES_TEXT_SECONDS
     parts: list[str] = []
     total = 0
+    seen: set[tuple] = set()
     for page in reader.pages:
+        if time.monotonic() > deadline:
+            logger.info("Slides text cut at the time budget after %d pages", len(parts))
+            break
         try:
+            key = _content_key(page)
+            # A stream another page already drew has no new text (and re-reading it for each
+            # of thousands of pages is how a small file keeps a worker busy).
+            if key == ("too large",) or (key is not None and key in seen):
+                continue
+            if key is not None:
+                seen.add(key)
             text = page.extract_text() or ""
         except Exception as exc:  # one odd page should not refuse a deck that opens fine
             logger.info("Could not extract text from a slides page: %s", exc)

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -26,7 +27,7 @@ from sessions import preparation, signups, slides
 from sessions.forms.members import LinksForm, SlidesForm
 from sessions.models import Person, Presenter, Session, Talk
 from sessions.people import person_for
-from sessions.permissions import lead_or_organiser_required, leads
+from sessions.permissions import lead_or_organiser_required, leads, slides_uploader_required
 from sessions.selectors import talks_queryset
 
 SEARCH_LIMIT = 10
@@ -262,10 +263,41 @@ def talk_paper(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
     return redirect(_edit_url(talk))
 
 
+# Room for the form's other fields and the multipart framing around the file.
+MULTIPART_SLACK = 64 * 1024
+
+
+@csrf_exempt  # checked in _receive_slides, once the uploader is known: the check reads the body
 @require_POST
-@lead_or_organiser_required
+@slides_uploader_required
 def talk_slides_upload(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
+    """Nothing of the body is read (no temporary file written) before the uploader is known to
+    be allowed; then it is read with the size cut off while reading (slides.SlidesSizeLimit)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > settings.SLIDES_MAX_BYTES + MULTIPART_SLACK:
+        messages.error(
+            request,
+            _("Slides not uploaded: %(reason)s") % {"reason": slides.too_large_message(declared)},
+        )
+        return redirect(_edit_url(talk))
+    limit = slides.SlidesSizeLimit(request, settings.SLIDES_MAX_BYTES)
+    request.upload_handlers.insert(0, limit)
+    return _receive_slides(request, talk, limit)
+
+
+@csrf_protect
+def _receive_slides(
+    request: AuthenticatedHttpRequest, talk: Talk, limit: slides.SlidesSizeLimit
+) -> HttpResponse:
     form = SlidesForm(request.POST, request.FILES)
+    if limit.exceeded:
+        messages.error(
+            request, _("Slides not uploaded: %(reason)s") % {"reason": slides.too_large_message()}
+        )
+        return redirect(_edit_url(talk))
     if not form.is_valid():
         messages.error(request, _("Choose a PDF file to upload."))
         return redirect(_edit_url(talk))

@@ -16,11 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-<<<<<<< HEAD
 from readinggroup.http import HtmxHttpRequest
-=======
 from readinggroup.params import Number, Text, bounded_query
->>>>>>> 06c4d44 (Input limits at the edge of every public list and API: readinggroup/params.py declares each view's query parameters with bounds (NUL, numbers out of range, over-long text answer 400 with the reason, JSON for the APIs), used by /, term pages, /papers/ and its exports, /api/papers.json, /api/schedule.json; tests on SQLite and PostgreSQL)
 from sessions.caching import schedule_cached
 from sessions.models import Term
 from sessions.readme.exporter import export_term

@@ -54,3 +54,30 @@ def broken_pdf() -> bytes:
     """Starts like a PDF, then the file was cut off in the middle."""
     good = text_pdf("This deck was truncated")
     return good[: len(good) // 3]
+
+
+def shared_stream_pdf(pages: int = 10_000, operations: int = 2_000) -> bytes:
+    """A crafted deck (issue 12): `pages` pages that all draw one content stream of
+    `operations` text operations. Small on disk (the stream is stored once, compressed), but
+    reading its text means decoding and interpreting that stream once per page."""
+    writer = PdfWriter()
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    resources = writer._add_object(
+        DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 1 Tf " + b"1 0 Td (x) Tj " * operations + b"ET")
+    shared = writer._add_object(stream.flate_encode())
+    for _ in range(pages):
+        page = writer.add_blank_page(width=720, height=405)
+        page[NameObject("/Resources")] = resources
+        page[NameObject("/Contents")] = shared
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
