@@ -18,7 +18,7 @@ from papers import presented, selectors
 from papers.models import Topic
 from papers.search.text import MAX_QUERY_WORDS, QueryError, parse_query
 from readinggroup.http import HtmxHttpRequest
-from readinggroup.params import QUERY, Choice, Number, Text, bounded_query
+from readinggroup.params import QUERY, Choice, Number, Param, Text, bounded_query
 from readinggroup.permissions import is_organiser
 from readinggroup.safe_urls import external_url
 
@@ -27,7 +27,7 @@ FILTERS = ("q", "venue", "year", "topic", "presented", "page")
 # The bounds of the catalogue's query string (list page, its exports; /api/papers.json adds
 # a strict page number):
 # out of them is a 400 with the reason before any query runs (readinggroup/params.py).
-CATALOGUE_PARAMS = {
+CATALOGUE_PARAMS: dict[str, Param] = {
     "q": QUERY,
     "venue": Text(max_chars=100),
     # The list page's form reports a year or topic that is no number (lenient); the API refuses.

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from readinggroup.http import HtmxHttpRequest
-from readinggroup.params import Number, Text, bounded_query
+from readinggroup.params import Number, Param, Text, bounded_query
 from sessions.caching import schedule_cached
 from sessions.models import Term
 from sessions.readme.exporter import export_term
@@ -32,7 +32,7 @@ from sessions.selectors import (
 
 # The bounds of the schedule filters (readinggroup/params.py): out of them is a 400; an id
 # that is no number is reported on the page like one that names no presenter.
-SCHEDULE_BOUNDS = {
+SCHEDULE_BOUNDS: dict[str, Param] = {
     "presenter": Number(lenient=True),
     "venue": Text(max_chars=100),
     "when": Text(max_chars=20),
