@@ -109,10 +109,10 @@ def test_the_sign_in_page_says_why_in_a_browser(page, member, screenshot):
     for n in range(settings.AXES_FAILURE_LIMIT):
         page.fill("input[name=username]", member.username)
         page.fill("input[name=password]", f"guess-{n}")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state()
     page.fill("input[name=password]", RIGHT)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     alert = page.locator("[data-locked-out]")
     alert.wait_for()
     assert "locked for 15 minutes" in alert.inner_text()

@@ -98,7 +98,7 @@ def test_an_unconfirmed_lead_uploads_once_confirmed(client, upcoming_talk, membe
     row.save()
     data = {"slides": SimpleUploadedFile("deck.pdf", text_pdf("Hello"))}
     response = client.post(url(upcoming_talk), data, follow=True)
-    assert "Slides uploaded (1 pages)" in response.content.decode()
+    assert "Slides uploaded (1 page" in response.content.decode()
 
 
 def test_the_csrf_check_still_applies_to_an_allowed_uploader(upcoming_talk, member, media_root):
