@@ -7,7 +7,6 @@ checks the role on the server (`organiser_required`).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core import signing
 from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from readinggroup.http import AuthenticatedHttpRequest
 from readinggroup.permissions import organiser_required
+from readinggroup.previews import PreviewError, load_preview, sign_preview
 from sessions import planning
 from sessions.forms.organiser import (
     NewTermForm,
@@ -47,7 +47,6 @@ ACTION_LABELS = {
     "removed": gettext_lazy("removed"),
 }
 IMPORT_SALT = "schedule.organiser.readme-import"
-IMPORT_MAX_AGE = 6 * 60 * 60  # seconds a preview stays valid
 
 
 def dashboard_url(term: Term, session: Session | None = None) -> str:
@@ -149,7 +148,6 @@ def readme_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             "text": data["markdown"],
             "term_name": data["term_name"] or None,
             "base_url": data["base_url"],
-            "user": request.user.pk,
         }
         try:
             result = import_schedule(
@@ -169,7 +167,7 @@ def readme_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                     (ACTION_LABELS.get(c.action, c.action), KIND_LABELS.get(c.kind, c.kind), c)
                     for c in result.changes
                 ],
-                payload=signing.dumps(job, salt=IMPORT_SALT, compress=True),
+                payload=sign_preview(job, request.user.pk, IMPORT_SALT),
             )
     return render(request, f"{TEMPLATES}/import.html", context)
 
@@ -198,15 +196,9 @@ def _summary(result: ImportResult) -> str:
 def _import_confirm(request: HttpRequest) -> HttpResponse:
     """Save what the preview showed: the markdown comes back signed, so nobody can swap it."""
     try:
-        job = signing.loads(
-            request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
-        )
-        if job.get("user") != request.user.pk:
-            raise signing.BadSignature("preview made for someone else")
-    except signing.SignatureExpired:
-        error = _("This preview is more than six hours old; upload the README again.")
-    except signing.BadSignature:
-        error = _("The preview could not be verified; upload the README again. Nothing was saved.")
+        job = load_preview(request.POST.get("payload", ""), request.user.pk, IMPORT_SALT)
+    except PreviewError as exc:
+        error = str(exc)
     else:
         try:
             result = import_schedule(
