@@ -6,7 +6,7 @@ page) for a plain submit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -354,34 +354,34 @@ def _presenter(pk: int) -> Presenter:
     )
 
 
+def _change_presenter(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    change: Callable[[Presenter], object],
+    success: str,
+) -> HttpResponse:
+    """Apply one sign-up rule (remove, confirm) to a presenter and answer with the session."""
+    presenter = _presenter(pk)
+    session = presenter.talk.session
+    try:
+        change(presenter)
+    except signups.SignupError as exc:
+        return _answer(request, session, error=str(exc))
+    return _answer(request, session, success=success % {"name": presenter.person.name})
+
+
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
 def presenter_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    presenter = _presenter(pk)
-    session = presenter.talk.session
-    try:
-        signups.remove_presenter(presenter)
-    except signups.SignupError as exc:
-        return _answer(request, session, error=str(exc))
-    return _answer(
-        request, session, success=_("Removed %(name)s.") % {"name": presenter.person.name}
-    )
+    return _change_presenter(request, pk, signups.remove_presenter, _("Removed %(name)s."))
 
 
 @organiser_required
 @require_POST
 @vary_on_headers("HX-Request")
 def presenter_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    presenter = _presenter(pk)
-    session = presenter.talk.session
-    try:
-        signups.confirm_presenter(presenter)
-    except signups.SignupError as exc:
-        return _answer(request, session, error=str(exc))
-    return _answer(
-        request, session, success=_("Confirmed %(name)s.") % {"name": presenter.person.name}
-    )
+    return _change_presenter(request, pk, signups.confirm_presenter, _("Confirmed %(name)s."))
 
 
 @organiser_required
