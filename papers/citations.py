@@ -41,17 +41,11 @@ def _ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
 
 
-def year_of(paper: Paper) -> int | None:
-    if paper.proceedings is not None:
-        return paper.proceedings.year
-    return paper.arxiv_published.year if paper.arxiv_published else None
-
-
 def citation_key(paper: Paper) -> str:
     family = _ascii_word(paper.authors[0].split()[-1]) if paper.authors else ""
     words = [_ascii_word(word) for word in re.split(r"[\s:]+", paper.title)]
     first = next((word for word in words if word), "")
-    return f"{family or 'anon'}{year_of(paper) or ''}{first}-{paper.pk}"
+    return f"{family or 'anon'}{paper.year or ''}{first}-{paper.pk}"
 
 
 def _published_in(paper: Paper) -> Proceedings | None:
@@ -87,7 +81,7 @@ def bibtex_entry(paper: Paper) -> Entry:
     fields: list[tuple[str, str]] = [("title", paper.title)]
     if paper.authors:
         fields.append(("author", " and ".join(paper.authors)))
-    year = year_of(paper)
+    year = paper.year
     published = _published_in(paper)
     if published is None:
         kind = "misc"
@@ -146,7 +140,7 @@ def csl_item(paper: Paper) -> dict:
         item["type"] = "paper-conference"
         item["container-title"] = _container(published)
         item["event-title"] = published.venue.name
-    year = year_of(paper)
+    year = paper.year
     if year:
         item["issued"] = {"date-parts": [[year]]}
     if paper.doi:

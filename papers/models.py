@@ -260,6 +260,13 @@ class Paper(models.Model):
         return f"{proceedings.venue.name}'{proceedings.year % 100:02d}"
 
     @property
+    def year(self) -> int | None:
+        """The year it appeared: its proceedings', else its first arXiv version's."""
+        if self.proceedings is not None:
+            return self.proceedings.year
+        return self.arxiv_published.year if self.arxiv_published else None
+
+    @property
     def arxiv_url(self) -> str:
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
 

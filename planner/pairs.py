@@ -57,15 +57,9 @@ class Pair:
         }
 
 
-def paper_year(paper: Paper) -> int | None:
-    if paper.proceedings is not None:
-        return paper.proceedings.year
-    return paper.arxiv_published.year if paper.arxiv_published else None
-
-
 def paper_summary(paper: Paper) -> dict:
     venue = paper.proceedings.venue.name if paper.proceedings is not None else "arXiv"
-    return {"id": paper.pk, "title": paper.title, "venue": venue, "year": paper_year(paper)}
+    return {"id": paper.pk, "title": paper.title, "venue": venue, "year": paper.year}
 
 
 def open_talks(session: Session) -> list[Talk]:
@@ -152,7 +146,7 @@ def _closeness(a: set[int], b: set[int], topics: dict[int, Topic]) -> tuple[floa
 
 
 def _recency(paper: Paper, this_year: int) -> float:
-    year = paper_year(paper)
+    year = paper.year
     if year is None:
         return 0.0
     return max(0.0, 1.0 - (this_year - year) / RECENT_YEARS)

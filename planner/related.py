@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from papers.models import Paper, Topic
 from planner.bm25 import BM25, tokenize
-from planner.pairs import paper_year
 from planner.topics import paper_text
 
 YEARS = 3
@@ -45,7 +44,7 @@ def _area(topic: Topic, topics: dict[int, Topic]) -> int:
 
 
 def related_papers(paper: Paper, limit: int = LIMIT) -> list[Related]:
-    year = paper_year(paper) or timezone.localdate().year
+    year = paper.year or timezone.localdate().year
     in_window = Q(proceedings__year__range=(year - YEARS, year)) | Q(
         proceedings__isnull=True, arxiv_published__year__range=(year - YEARS, year)
     )
