@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from sessions.caching import schedule_cached
 from sessions.exports.rows import SessionRow, TalkRow, session_rows
-from sessions.models import Session, Term
+from sessions.models import Presenter, Session, Term
 from sessions.readme.exporter import ordered_presenters
 from sessions.selectors import all_terms, current_term, talk_link, talk_venue
 
@@ -88,8 +88,8 @@ def description(session: SessionRow, page_url: str) -> str:
         title = talk.display_title if (talk.title or talk.paper_id) else "(topic to be chosen)"
         lines.append(f"Topic {talk.roman_position}: {title}" + (f" [{venue}]" if venue else ""))
         presenters = ordered_presenters(talk.presenters)
-        lead = [row.person for row in presenters if row.role == "lead"]
-        support = [row.person for row in presenters if row.role != "lead"]
+        lead = [row for row in presenters if row.role == "lead"]
+        support = [row for row in presenters if row.role != "lead"]
         if lead:
             lines.append(f"Lead: {_person(lead[0])}")
         if support:
@@ -110,8 +110,11 @@ def description(session: SessionRow, page_url: str) -> str:
     return "\n".join(lines).strip()
 
 
-def _person(person) -> str:
-    return f"{person.name} ({person.affiliation})" if person.affiliation else person.name
+def _person(row: Presenter) -> str:
+    """ "Name (Affiliation)", marked as the page marks a sign-up not yet confirmed."""
+    person = row.person
+    text = f"{person.name} ({person.affiliation})" if person.affiliation else person.name
+    return text if row.confirmed else f"{text} (pending)"
 
 
 def vevent(session: SessionRow, site_url: str) -> icalendar.Event:

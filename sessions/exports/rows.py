@@ -86,7 +86,7 @@ class TalkRow(SimpleNamespace):
 
 
 class PresenterRow(SimpleNamespace):
-    """A presenter: `role`, `position`, `pk` and `person` (name, affiliation)."""
+    """A presenter: `role`, `position`, `pk`, `confirmed` and `person` (name, affiliation)."""
 
 
 class SessionRow(SimpleNamespace):
@@ -133,12 +133,22 @@ def presenters_by_talk(talk_ids: list[int]) -> dict[int, list[PresenterRow]]:
     rows = (
         Presenter.objects.filter(talk_id__in=talk_ids)
         .order_by("talk_id", lead_first, "position", "id")
-        .values_list("id", "talk_id", "role", "position", "person__name", "person__affiliation")
+        .values_list(
+            "id",
+            "talk_id",
+            "role",
+            "position",
+            "confirmed",
+            "person__name",
+            "person__affiliation",
+        )
     )
     result: dict[int, list[PresenterRow]] = defaultdict(list)
-    for pk, talk_id, role, position, name, affiliation in rows:
+    for pk, talk_id, role, position, confirmed, name, affiliation in rows:
         person = SimpleNamespace(name=name, affiliation=affiliation)
-        result[talk_id].append(PresenterRow(pk=pk, role=role, position=position, person=person))
+        result[talk_id].append(
+            PresenterRow(pk=pk, role=role, position=position, confirmed=confirmed, person=person)
+        )
     return result
 
 

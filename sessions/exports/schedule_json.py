@@ -47,6 +47,8 @@ def _talks_by_session(session_ids: list[int], site_url: str) -> dict[int, list[d
                             "name": presenter.person.name,
                             "affiliation": presenter.person.affiliation,
                             "role": presenter.role,
+                            # A sign-up an organiser has not confirmed yet (the page's "pending").
+                            "confirmed": presenter.confirmed,
                         }
                         for presenter in talk.presenters
                     ],

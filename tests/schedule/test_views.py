@@ -535,8 +535,8 @@ def test_json_has_the_documented_shape(client, term):
     assert talk["venue"] == "OSDI'25"
     assert talk["arxiv_id"] == "2408.12757"
     assert talk["presenters"] == [
-        {"name": "Yinhe Chen", "affiliation": "", "role": "lead"},
-        {"name": "Dongqi Tian", "affiliation": "", "role": "support"},
+        {"name": "Yinhe Chen", "affiliation": "", "role": "lead", "confirmed": True},
+        {"name": "Dongqi Tian", "affiliation": "", "role": "support", "confirmed": True},
     ]
     assert talk["slides_url"] == "./slides/251216_Nanoflow.pdf"
     assert talk["video_url"] == "https://www.bilibili.com/video/BV15RBzBYEhu?t=1.0"
@@ -639,6 +639,36 @@ def test_folding_keeps_octet_limit_and_characters(client, db, text):
     body.decode("utf-8")  # never folded inside a character
     (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
     assert str(event["SUMMARY"]).startswith(text)
+
+
+def test_exports_mark_a_sign_up_not_yet_confirmed(client, term):
+    # The page says "pending" beside such a presenter; the JSON and the calendar say it too.
+    presenter = Presenter.objects.select_related("talk__session", "person").get(
+        person__name="Sen Han"
+    )
+    Presenter.objects.filter(pk=presenter.pk).update(confirmed=False, updated_at=timezone.now())
+    session = presenter.talk.session
+
+    data = client.get(f"/api/schedule.json?term={session.term.slug}").json()
+    listed = [
+        (p["name"], p["confirmed"])
+        for entry in data["terms"]
+        for day in entry["sessions"]
+        for t in day["talks"]
+        for p in t["presenters"]
+    ]
+    assert ("Sen Han", False) in listed
+    assert ("Yinhe Chen", True) in listed
+
+    body = client.get(f"/terms/{session.term.slug}/schedule.ics").content
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    def day(event) -> datetime.date:
+        start = event.decoded("DTSTART")
+        return start.date() if isinstance(start, datetime.datetime) else start
+
+    (event,) = [e for e in events if day(e) == session.date]
+    assert "Sen Han (pending)" in str(event["DESCRIPTION"])
+    assert "Yinhe Chen (pending)" not in body.decode()
 
 
 # --- Feed -------------------------------------------------------------------------------------
