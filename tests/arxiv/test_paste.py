@@ -3,8 +3,6 @@ and a paper arXiv does not know stays out of the public catalogue until an organ
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -76,13 +74,12 @@ def test_with_arxiv_unreachable_the_post_answers_at_once(
     fake_arxiv.timeout_delay = 2.5
     fake_arxiv.fail_next("timeout", "timeout", "timeout")
     client.force_login(member)
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(ADD, {"arxiv": "2412.03131"})
-    elapsed = time.monotonic() - started
     assert response.status_code == 302
-    assert elapsed < 1.0, f"the paste took {elapsed:.2f} s"
     assert Paper.objects.get().fetch_status == Status.QUEUED
+    # The request never reached arXiv (whose every attempt would have hung for 2.5 s): the
+    # proof that it answers at once, without a timing that a busy machine could break.
     assert fake_arxiv.requests == []
 
     page = client.get(response["Location"])
