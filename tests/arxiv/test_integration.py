@@ -7,39 +7,25 @@ when REQUIRE_SERVICES=1.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
-from django.conf import settings
 
 from papers.arxiv.ratelimit import HOLDER_KEY, NEXT_FREE_KEY
 from papers.models import Paper
 from papers.services import request_fetch
 from papers.tasks import fetch_arxiv_metadata
-from readinggroup.celery import app as celery_app
 from tests.arxiv.fake_server import FakeArxiv
 from tests.factories import PaperFactory
+from tests.workers import database_url, running_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERVAL = 0.2
 BATCH = 25
 PAPERS = 300
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]
-    auth = quote(db.get("USER") or "postgres")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -65,52 +51,10 @@ def workers(redis_url, postgres, transactional_db, tmp_path, monkeypatch, settin
         "ARXIV_TIMEOUT": "5",
     }
     names = [f"{queue}-{n}@localhost" for n in (1, 2)]
-    processes, logs = [], []
-    for name in names:
-        log = tmp_path / f"{name.split('@')[0]}.log"
-        logs.append(log)
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "celery"),
-                    "-A",
-                    "readinggroup",
-                    "worker",
-                    "--pool=solo",
-                    "--loglevel=info",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-Q",
-                    queue,
-                    "-n",
-                    name,
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log.open("wb"),
-                stderr=subprocess.STDOUT,
-            )
-        )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            replies = celery_app.control.ping(destination=names, timeout=0.5)
-            if len(replies) == len(names):
-                break
-            dead = [p for p in processes if p.poll() is not None]
-            if dead or time.monotonic() > deadline:
-                output = "\n".join(log.read_text(errors="replace")[-3000:] for log in logs)
-                pytest.fail(f"Celery workers did not come up:\n{output}")
-        yield fake, logs
+        with running_workers(queue, names, env, tmp_path) as logs:
+            yield fake, logs
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         fake.stop()
 
 

@@ -4,8 +4,6 @@ PostgreSQL), as in production: the request only writes the outbox row and sends 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -15,10 +13,9 @@ from django.db import transaction
 
 from notifications.models import Message
 from notifications.tasks import deliver_message
-from readinggroup.celery import app as celery_app
 from sessions import signups
-from tests.arxiv.test_integration import database_url
 from tests.members.conftest import make_talk, person_of
+from tests.workers import database_url, running_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,41 +35,8 @@ def mail_worker(redis_url, postgres, transactional_db, tmp_path, monkeypatch):
         "EMAIL_URL": f"file://{mails}",
         "SITE_URL": "https://rg.example.org",
     }
-    name = f"{queue}@localhost"
-    log = tmp_path / "worker.log"
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "readinggroup",
-            "worker",
-            "--pool=solo",
-            "--loglevel=info",
-            "--without-gossip",
-            "--without-mingle",
-            "-Q",
-            queue,
-            "-n",
-            name,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not come up:\n{log.read_text()[-3000:]}")
+    with running_workers(queue, [f"{queue}@localhost"], env, tmp_path) as (log,):
         yield mails, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.mark.services
