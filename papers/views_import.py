@@ -6,9 +6,6 @@ so it shows exactly what confirming will create, update and merge, and every war
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -23,6 +20,7 @@ from papers.conference_list import ParseError, parse
 from papers.models import Proceedings
 from readinggroup.permissions import is_organiser
 from readinggroup.previews import PreviewError, load_preview, sign_preview
+from readinggroup.uploads import MarkdownUploadForm
 
 TEMPLATE = "papers/organiser/import.html"
 SALT = "papers.organiser.conference-list-import"
@@ -31,54 +29,11 @@ SALT = "papers.organiser.conference-list-import"
 LIST_MAX_BYTES = 2 * 1024 * 1024
 
 
-class ConferenceListUploadForm(forms.Form):
-    file = forms.FileField(required=False, label=gettext_lazy("Conference list (.md)"))
-    text = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        label=gettext_lazy("…or paste its markdown"),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        upload = cleaned.get("file")
-        pasted = cleaned.get("text") or ""
-        if upload and pasted.strip():
-            raise forms.ValidationError(_("Upload a file or paste the markdown, not both."))
-        if upload:
-            if upload.size > LIST_MAX_BYTES:
-                raise forms.ValidationError(
-                    _(
-                        "The file is %(size)s KB; the browser import takes lists up to %(max)s "
-                        "KB (use manage.py import_papers for bigger ones)."
-                    )
-                    % {"size": upload.size // 1024, "max": LIST_MAX_BYTES // 1024}
-                )
-            data = upload.read()
-            try:
-                cleaned["markdown"] = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
-                raise forms.ValidationError(
-                    _("Line %(line)s is not UTF-8 text; save the file as UTF-8.") % {"line": line}
-                ) from None
-            cleaned["filename"] = upload.name
-        else:
-            cleaned["markdown"] = pasted
-            cleaned["filename"] = "pasted"
-            if len(pasted.encode()) > LIST_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("The browser import takes lists up to %(max)s KB.")
-                    % {"max": LIST_MAX_BYTES // 1024}
-                )
-        if not cleaned["markdown"].strip():
-            raise forms.ValidationError(_("Upload a conference list or paste its markdown."))
-        return cleaned
+class ConferenceListUploadForm(MarkdownUploadForm):
+    max_bytes = LIST_MAX_BYTES
+    file_label = gettext_lazy("Conference list (.md)")
+    empty_message = gettext_lazy("Upload a conference list or paste its markdown.")
+    too_large_hint = gettext_lazy("Use manage.py import_papers for bigger lists.")
 
 
 def _organiser_only(request: HttpRequest) -> HttpResponse | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from papers.identifiers import parse_arxiv_id, parse_doi
 from papers.models import Paper
 from papers.services import find_paper
+from readinggroup.uploads import MarkdownUploadForm
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.planning import MAX_TALKS_PER_SESSION, MAX_WEEKS, WEEKDAYS
 from sessions.readme.encoding import decode_bytes
@@ -347,13 +348,11 @@ class RulesForm(NoColonMixin, forms.ModelForm):
         }
 
 
-class ReadmeUploadForm(NoColonMixin, forms.Form):
-    file = forms.FileField(required=False, label=_("README file (.md)"))
-    text = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        label=_("…or paste its markdown"),
-    )
+class ReadmeUploadForm(MarkdownUploadForm):
+    max_bytes = README_MAX_BYTES
+    file_label = _("README file (.md)")
+    empty_message = _("Upload the README file or paste its markdown.")
+
     term_name = forms.CharField(
         max_length=100,
         required=False,
@@ -368,30 +367,6 @@ class ReadmeUploadForm(NoColonMixin, forms.Form):
         help_text=_("Where the README lives, so “./slides/x.pdf” becomes a full link."),
     )
 
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        upload = cleaned.get("file")
-        pasted = cleaned.get("text") or ""
-        if upload and pasted.strip():
-            raise forms.ValidationError(_("Upload a file or paste the markdown, not both."))
-        if upload:
-            if upload.size > README_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("The file is %(size)s KB; a README may be at most %(max)s KB.")
-                    % {"size": upload.size // 1024, "max": README_MAX_BYTES // 1024}
-                )
-            # UTF-8, else a Windows code page: the importer repairs mis-encoded text itself.
-            cleaned["markdown"] = decode_bytes(upload.read())
-        else:
-            cleaned["markdown"] = pasted
-        if len(cleaned["markdown"].encode()) > README_MAX_BYTES:
-            raise forms.ValidationError(
-                _("A README may be at most %(max)s KB of markdown.")
-                % {"max": README_MAX_BYTES // 1024}
-            )
-        if not cleaned["markdown"].strip():
-            raise forms.ValidationError(_("Upload the README file or paste its markdown."))
-        if "\x00" in cleaned["markdown"]:
-            raise forms.ValidationError(_("That file is binary, not markdown."))
-        return cleaned
+    def decode(self, data: bytes) -> str:
+        # UTF-8, else a Windows code page: the importer repairs mis-encoded text itself.
+        return decode_bytes(data)

@@ -159,6 +159,7 @@ def readme_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             sessions = sorted(result.schedule.sessions, key=lambda s: s.date)
             context.update(
                 result=result,
+                filename=data["filename"],
                 sessions=sessions,
                 counts=[
                     (KIND_LABELS.get(kind, kind), result.counts[kind]) for kind in result.counts

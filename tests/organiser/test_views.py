@@ -711,10 +711,12 @@ def test_import_preview_shows_what_will_be_created_and_writes_nothing(client, or
     assert 'name="payload"' in body
     result = response.context["result"]
     assert result.dry_run and result.created("sessions") > 10
-    # The importer's warnings are listed with their line numbers.
+    # The importer's warnings are listed as FILE:LINE and why, as the command prints them.
     assert result.warnings
     first = result.warnings[0]
-    assert f"line {first.line}</span>{first.message}" in body.replace("&#x27;", "'")
+    name = response.context["filename"]
+    assert name == "README.md"
+    assert f"{name}:{first.line}</span> {first.message}" in body.replace("&#x27;", "'")
 
 
 def test_pasted_markdown_previews_too(client, organiser, readme):
