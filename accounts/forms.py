@@ -1,14 +1,57 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Person
+
+logger = logging.getLogger("accounts")
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, its mail handed to the backend named by QUEUED_EMAIL_BACKEND (the outbox:
+    sent by the worker after the commit) instead of SMTP inside the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email = EmailMultiAlternatives(
+            subject,
+            body,
+            from_email,
+            [to_email],
+            connection=get_connection(settings.QUEUED_EMAIL_BACKEND),
+        )
+        if html_email_template_name is not None:
+            email.attach_alternative(
+                loader.render_to_string(html_email_template_name, context), "text/html"
+            )
+        try:
+            email.send()
+        except Exception:
+            # As Django does: an error page for a known address only would tell who has an
+            # account here.
+            logger.exception(
+                "Could not queue the password reset mail to user %s", context["user"].pk
+            )
 
 
 class RegistrationForm(UserCreationForm):

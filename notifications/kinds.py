@@ -47,6 +47,9 @@ NO_LEAD = "organiser_no_lead"
 CO_JOINED = "co_presenter_joined"
 CO_LEFT = "co_presenter_left"
 DIRECT = "direct"
+# A mail Django's own code writes in a request (the password reset), recorded through
+# notifications.backends.OutboxBackend: never held, its text (a sign-in link) never shown.
+ACCOUNT = "account"
 
 KINDS: dict[str, Kind] = {
     kind.code: kind
@@ -109,11 +112,14 @@ KINDS: dict[str, Kind] = {
 }
 
 DIRECT_LABEL = _("Message from an organiser")
+ACCOUNT_LABEL = _("Account mail (password reset)")
 
 
 def label(code: str) -> str:
     if code == DIRECT:
         return str(DIRECT_LABEL)
+    if code == ACCOUNT:
+        return str(ACCOUNT_LABEL)
     kind = KINDS.get(code)
     return str(kind.label) if kind else code
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
+
 
 class Message(models.Model):
     """One mail. `key` names the event it is about, so the same event never makes two mails
@@ -70,6 +72,12 @@ class Message(models.Model):
     @property
     def is_held(self) -> bool:
         return self.state == self.State.HELD
+
+    @property
+    def is_private(self) -> bool:
+        """Its text is for the recipient alone (a password-reset link would let an organiser
+        who reads it into that account)."""
+        return self.kind == kinds.ACCOUNT
 
 
 class OptOut(models.Model):

@@ -7,7 +7,12 @@
   a retried task cannot both send it), sends it through Django's mail backend and marks it
   sent; an SMTP/network failure puts it back to queued for the task's retry, and after the
   last attempt marks it failed with the error.
+- `record_email` keeps a mail Django's own code wrote in a request (the password reset, through
+  notifications.backends.OutboxBackend) the same way: a row, then the task after the commit.
 - Organisers edit, send or discard held mails, and write one mail to a session's presenters.
+
+A broker that cannot take the task (Redis down) leaves the row queued, and the request that
+wrote it answers; `requeue_lost` (periodic) sends it later.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
+from functools import partial
 
 from celery import current_app
-from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +36,7 @@ from notifications import kinds
 from notifications.models import Message, OptOut, OutboxSettings
 from notifications.rendering import Rendered, compose, render
 from notifications.unsubscribe import footer_for, list_unsubscribe_headers
+from papers.services import BROKER_ERRORS
 
 logger = logging.getLogger("notifications")
 
@@ -104,14 +111,42 @@ def _store(*, key: str, kind: str, to: list[str], rendered: Rendered, **fields) 
 
 
 def enqueue(message: Message) -> None:
-    """Send the delivery task after the commit (at once outside a transaction).
+    """Send the delivery task after the commit (at once outside a transaction)."""
+    transaction.on_commit(partial(_send_delivery_task, message.pk))
 
-    Looked up by name: notifications.tasks wraps this module, which never imports it.
-    """
+
+def _send_delivery_task(message_id: int) -> None:
+    # Looked up by name: notifications.tasks wraps this module, which never imports it.
     task = current_app.tasks[DELIVER_TASK]
-    # Celery's Django integration makes every task a DjangoTask, which has delay_on_commit.
-    assert isinstance(task, DjangoTask)
-    task.delay_on_commit(message.pk)
+    try:
+        task.delay(message_id)
+    except BROKER_ERRORS as exc:
+        # The row stays queued: requeue_lost sends it once the broker is back.
+        logger.warning("mail %s could not be queued, the sweep sends it: %s", message_id, exc)
+
+
+def record_email(email: EmailMessage) -> Message:
+    """Keep a mail written with Django's mail API (the password reset) as an outbox row and
+    queue its delivery: never held, and its text is not shown to organisers (kinds.ACCOUNT)."""
+    if email.bcc or email.attachments:
+        raise ValueError("The outbox keeps neither Bcc nor attachments.")
+    alternatives = getattr(email, "alternatives", [])
+    html = next((str(content) for content, mimetype in alternatives if mimetype == "text/html"), "")
+    message = Message.objects.create(
+        # Each call is its own mail: Django's code has no event key to give.
+        key=f"{kinds.ACCOUNT}:{uuid.uuid4().hex}",
+        kind=kinds.ACCOUNT,
+        to=list(email.to),
+        cc=list(email.cc),
+        reply_to=list(email.reply_to),
+        subject=str(email.subject),
+        body_text=str(email.body),
+        body_html=html,
+        headers={str(name): str(value) for name, value in email.extra_headers.items()},
+        state=Message.State.QUEUED,
+    )
+    enqueue(message)
+    return message
 
 
 def queue_all(kind: str, users: Iterable[User], key: str, context: dict) -> int:

@@ -220,6 +220,10 @@ elif os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reading-group@localhost")
+# Django's own code that mails inside a request (the password reset form, accounts.forms)
+# sends through this backend: it writes an outbox row and queues the worker's task, which
+# delivers through EMAIL_BACKEND. A setting, so accounts need not import notifications.
+QUEUED_EMAIL_BACKEND = "notifications.backends.OutboxBackend"
 # Where links in mails point (mails are written by the worker, outside any request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Days before a session its presenters are reminded (the day after, the lead gets asked

@@ -79,29 +79,7 @@ def test_password_change(client, member):
     assert member.check_password(PASSWORD)
 
 
-def test_password_reset_by_email(client, member):
-    response = client.post(reverse("password_reset"), {"email": "member@example.org"})
-    assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    body = mail.outbox[0].body
-    assert "reset the password" in body
-    link = re.search(r"https?://[^/]+(/accounts/reset/\S+/)", body).group(1)
-    page = client.get(link, follow=True)
-    assert b"Choose a new password" in page.content
-    done = client.post(
-        page.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD}
-    )
-    assert done.status_code == 302
-    member.refresh_from_db()
-    assert member.check_password(PASSWORD)
-    # A used link says so instead of showing the form.
-    assert b"Link no longer valid" in client.get(link, follow=True).content
-
-
-def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(client, db):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
-    assert b"Check your email" in response.content
-    assert mail.outbox == []
+# The password reset by email: tests/members/test_password_reset.py.
 
 
 # --- registration -------------------------------------------------------------------------------
