@@ -26,28 +26,37 @@ def default_expiry() -> datetime.datetime:
 class Invite(models.Model):
     """A single-use registration link an organiser hands to someone."""
 
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
     note = models.CharField(
-        max_length=200, blank=True, help_text=_("Whom it is for, so the list makes sense later.")
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Whom it is for, so the list makes sense later."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="invites_created",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires = models.DateTimeField(default=default_expiry)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires"), default=default_expiry)
     used_by = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("used by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="invite_used",
     )
-    used_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("invite")
+        verbose_name_plural = _("invites")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

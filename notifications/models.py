@@ -25,38 +25,42 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
         DISCARDED = "discarded", _("Discarded")
 
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=40)
+    key = models.CharField(_("event key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
     # The member it was written for (per-recipient kinds): their opt-out and unsubscribe link.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient (member)"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mails",
     )
-    to = models.JSONField(default=list)
-    cc = models.JSONField(default=list, blank=True)
-    reply_to = models.JSONField(default=list, blank=True)
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    headers = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(_("Cc"), default=list, blank=True)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML text"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mails_written",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("mail")
+        verbose_name_plural = _("mails")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "created_at"], name="message_state_created")]
         constraints = [
@@ -84,12 +88,17 @@ class OptOut(models.Model):
     """A member does not want mails of this kind (profile page or an unsubscribe link)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_opt_outs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="mail_opt_outs",
     )
-    kind = models.CharField(max_length=40)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="optout_once_per_kind"),
         ]
@@ -101,13 +110,22 @@ class OptOut(models.Model):
 class MailTemplate(models.Model):
     """An organiser's version of one kind's subject and text; deleting it restores the default."""
 
-    kind = models.CharField(max_length=40, unique=True)
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
+    kind = models.CharField(_("kind"), max_length=40, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
 
     def __str__(self) -> str:
         return f"template for {self.kind}"
@@ -116,7 +134,7 @@ class MailTemplate(models.Model):
 class OutboxSettings(models.Model):
     """One row: whether automatic mails wait in the outbox for an organiser."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    id = models.PositiveSmallIntegerField(_("ID"), primary_key=True, default=1, editable=False)
     hold_automatic = models.BooleanField(
         default=False,
         verbose_name=_("Hold automatic mails for review"),
@@ -145,10 +163,17 @@ class CalendarToken(models.Model):
     """The secret in a member's personal calendar URL; a new one makes the old URL 404."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
     )
-    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
-    created_at = models.DateTimeField(auto_now=True)
+    token = models.CharField(_("secret"), max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
 
     def __str__(self) -> str:
         return f"calendar of {self.user}"

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from papers.models import Acronym, Paper, PaperLink, Proceedings, Topic, Venue
 from papers.services import keep_in_catalogue, request_fetch
@@ -51,7 +51,7 @@ class ProceedingsAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(paper_count=Count("papers"))
 
-    @admin.display(description="papers", ordering="paper_count")
+    @admin.display(description=gettext_lazy("papers"), ordering="paper_count")
     def paper_count(self, obj: WithAnnotations[Proceedings, PaperCount]) -> int:
         return obj.paper_count
 
@@ -74,7 +74,7 @@ class PaperLinkInline(OrganiserAdminMixin, admin.TabularInline):
 class AreaFilter(admin.SimpleListFilter):
     """Papers of an area, its subtopics included (the topics filter alone lists every node)."""
 
-    title = "area"
+    title = gettext_lazy("area")
     parameter_name = "area"
 
     def lookups(self, request, model_admin):
@@ -112,11 +112,11 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "authors", "affiliations", "system_name"]}),
-        ("Where it sits", {"fields": ["proceedings", "position", "topics"]}),
-        ("Identifiers", {"fields": ["arxiv_id", "arxiv_version", "doi"]}),
-        ("Text", {"fields": ["abstract", "notes"]}),
+        (gettext_lazy("Where it sits"), {"fields": ["proceedings", "position", "topics"]}),
+        (gettext_lazy("Identifiers"), {"fields": ["arxiv_id", "arxiv_version", "doi"]}),
+        (gettext_lazy("Text"), {"fields": ["abstract", "notes"]}),
         (
-            "arXiv metadata",
+            gettext_lazy("arXiv metadata"),
             {
                 "classes": ["collapse"],
                 "fields": [
@@ -136,34 +136,50 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
             },
         ),
         (
-            "Record",
+            gettext_lazy("Record"),
             {"classes": ["collapse"], "fields": ["normalized_title", "created_at", "updated_at"]},
         ),
     ]
 
-    @admin.display(description="venue", ordering="proceedings")
+    @admin.display(description=gettext_lazy("venue"), ordering="proceedings")
     def venue_label(self, obj: Paper) -> str:
         return obj.venue_label
 
     actions = ["fetch_arxiv_metadata", "keep_public"]
 
-    @admin.action(description="Fetch arXiv metadata", permissions=["change"])
+    @admin.action(description=gettext_lazy("Fetch arXiv metadata"), permissions=["change"])
     def fetch_arxiv_metadata(self, request: HttpRequest, queryset) -> None:
         # Hand-edited (locked) fields stay; `manage.py fetch_arxiv --force` overwrites them.
         queued = request_fetch(queryset.values_list("pk", flat=True))
         skipped = queryset.count() - len(queued)
-        message = f"Queued {len(queued)} paper(s) for an arXiv metadata fetch."
+        message = ngettext(
+            "Queued %(count)d paper for an arXiv metadata fetch.",
+            "Queued %(count)d papers for an arXiv metadata fetch.",
+            len(queued),
+        ) % {"count": len(queued)}
         if skipped:
-            message += f" {skipped} without an arXiv id left out."
+            message += " " + ngettext(
+                "%(count)d without an arXiv id left out.",
+                "%(count)d without an arXiv id left out.",
+                skipped,
+            ) % {"count": skipped}
         self.message_user(request, message, messages.SUCCESS if queued else messages.WARNING)
 
     @admin.action(
-        description="Keep in the public catalogue (arXiv has no such paper)", permissions=["change"]
+        description=gettext_lazy("Keep in the public catalogue (arXiv has no such paper)"),
+        permissions=["change"],
     )
     def keep_public(self, request: HttpRequest, queryset) -> None:
         kept = keep_in_catalogue(queryset.values_list("pk", flat=True))
         self.message_user(
-            request, f"{kept} paper(s) kept in the public catalogue.", messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)d paper kept in the public catalogue.",
+                "%(count)d papers kept in the public catalogue.",
+                kept,
+            )
+            % {"count": kept},
+            messages.SUCCESS,
         )
 
     def get_deleted_objects(self, objs, request: HttpRequest):

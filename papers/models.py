@@ -28,12 +28,14 @@ class Venue(models.Model):
         PREPRINT = "preprint", _("Preprint server")
 
     # Short name as the community writes it: SOSP, OSDI, EuroSys, arXiv.
-    name = models.CharField(max_length=50)
-    full_name = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONFERENCE)
-    homepage = models.URLField(max_length=500, blank=True)
+    name = models.CharField(_("short name"), max_length=50)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CONFERENCE)
+    homepage = models.URLField(_("homepage"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="venue_unique_name_ci"),
@@ -48,18 +50,21 @@ class Venue(models.Model):
 
 
 class Proceedings(models.Model):
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="proceedings")
-    year = models.PositiveSmallIntegerField()
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="proceedings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
     # What a list's title says after the year: "ACM Conference on AI and Agentic Systems".
-    full_name = models.CharField(max_length=300, blank=True)
-    homepage = models.URLField(max_length=500, blank=True)
+    full_name = models.CharField(_("full name"), max_length=300, blank=True)
+    homepage = models.URLField(_("homepage"), max_length=500, blank=True)
     # The "Paper List" links of a conference page (accepted list, ACM DL proceedings, ...).
-    paper_list_urls = models.JSONField(default=list, blank=True)
-    accepted = models.PositiveIntegerField(null=True, blank=True)
-    submitted = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True, help_text=_("Markdown."))
+    paper_list_urls = models.JSONField(_("paper list links"), default=list, blank=True)
+    accepted = models.PositiveIntegerField(_("accepted papers"), null=True, blank=True)
+    submitted = models.PositiveIntegerField(_("submitted papers"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Markdown."))
 
     class Meta:
+        verbose_name = _("proceedings")
         ordering = ["-year", "venue__name"]
         verbose_name_plural = _("proceedings")
         constraints = [
@@ -91,13 +96,17 @@ class Proceedings(models.Model):
 class AcceptanceCycle(models.Model):
     """One submission cycle of a proceedings (Spring, Fall, ...): its own acceptance figures."""
 
-    proceedings = models.ForeignKey(Proceedings, on_delete=models.CASCADE, related_name="cycles")
-    name = models.CharField(max_length=100)
-    accepted = models.PositiveIntegerField()
-    submitted = models.PositiveIntegerField()
-    position = models.PositiveSmallIntegerField(default=0)
+    proceedings = models.ForeignKey(
+        Proceedings, verbose_name=_("proceedings"), on_delete=models.CASCADE, related_name="cycles"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    accepted = models.PositiveIntegerField(_("accepted papers"))
+    submitted = models.PositiveIntegerField(_("submitted papers"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("acceptance cycle")
+        verbose_name_plural = _("acceptance cycles")
         ordering = ["proceedings", "position", "id"]
         constraints = [
             models.CheckConstraint(
@@ -117,12 +126,19 @@ class AcceptanceCycle(models.Model):
 class Topic(models.Model):
     """A node of the taxonomy: an area (no parent) or a subtopic below it."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -173,45 +189,69 @@ class Paper(models.Model):
         # sends it again; fetch_error says why.
         UNQUEUED = "unqueued", _("Waiting for the task queue")
 
-    title = models.CharField(max_length=500)
+    title = models.CharField(_("title"), max_length=500)
     # Lower-case, punctuation-free title: how a paper is found again when no id matches.
-    normalized_title = models.CharField(max_length=500, db_index=True, editable=False)
-    authors = models.JSONField(default=list, blank=True, help_text=_("Names, in order."))
-    affiliations = models.CharField(
-        max_length=500, blank=True, help_text=_("As written, e.g. 'HKU & ByteDance Seed'.")
+    normalized_title = models.CharField(
+        _("normalized title"), max_length=500, db_index=True, editable=False
     )
-    system_name = models.CharField(max_length=200, blank=True)
+    authors = models.JSONField(
+        _("authors"), default=list, blank=True, help_text=_("Names, in order.")
+    )
+    affiliations = models.CharField(
+        _("affiliations"),
+        max_length=500,
+        blank=True,
+        help_text=_("As written, e.g. 'HKU & ByteDance Seed'."),
+    )
+    system_name = models.CharField(_("system name"), max_length=200, blank=True)
     # As a list names them: "Best Paper Award", "Distinguished Artifact Award".
-    awards = models.JSONField(default=list, blank=True)
-    abstract = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text=_("Markdown."))
+    awards = models.JSONField(_("awards"), default=list, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Markdown."))
 
     proceedings = models.ForeignKey(
-        Proceedings, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+        Proceedings,
+        verbose_name=_("proceedings"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="papers",
     )
     # Order within its proceedings' list, so a proceedings page reads like its source.
-    position = models.PositiveIntegerField(default=0)
-    topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
+    position = models.PositiveIntegerField(_("position in the list"), default=0)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="papers"
+    )
 
-    arxiv_id = models.CharField(max_length=40, blank=True, help_text=_("Without version."))
-    arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True)
-    doi = models.CharField(max_length=200, blank=True, help_text=_("Lower-case, e.g. 10.1145/..."))
+    arxiv_id = models.CharField(
+        _("arXiv id"), max_length=40, blank=True, help_text=_("Without version.")
+    )
+    arxiv_version = models.PositiveSmallIntegerField(_("arXiv version"), null=True, blank=True)
+    doi = models.CharField(
+        _("DOI"), max_length=200, blank=True, help_text=_("Lower-case, e.g. 10.1145/...")
+    )
 
     # What the arXiv API told us last time.
-    arxiv_published = models.DateTimeField(null=True, blank=True)
-    arxiv_updated = models.DateTimeField(null=True, blank=True)
-    arxiv_primary_category = models.CharField(max_length=50, blank=True)
-    arxiv_categories = models.JSONField(default=list, blank=True)
-    arxiv_journal_ref = models.CharField(max_length=500, blank=True)
-    arxiv_comment = models.TextField(blank=True)
-    fetch_status = models.CharField(
-        max_length=10, choices=FetchStatus.choices, default=FetchStatus.NEVER, db_index=True
+    arxiv_published = models.DateTimeField(_("first on arXiv"), null=True, blank=True)
+    arxiv_updated = models.DateTimeField(_("updated on arXiv"), null=True, blank=True)
+    arxiv_primary_category = models.CharField(
+        _("arXiv primary category"), max_length=50, blank=True
     )
-    fetch_error = models.TextField(blank=True)
-    fetch_attempts = models.PositiveSmallIntegerField(default=0)
-    fetched_at = models.DateTimeField(null=True, blank=True)
+    arxiv_categories = models.JSONField(_("arXiv categories"), default=list, blank=True)
+    arxiv_journal_ref = models.CharField(_("arXiv journal reference"), max_length=500, blank=True)
+    arxiv_comment = models.TextField(_("arXiv comment"), blank=True)
+    fetch_status = models.CharField(
+        _("fetch status"),
+        max_length=10,
+        choices=FetchStatus.choices,
+        default=FetchStatus.NEVER,
+        db_index=True,
+    )
+    fetch_error = models.TextField(_("fetch error"), blank=True)
+    fetch_attempts = models.PositiveSmallIntegerField(_("fetch attempts"), default=0)
+    fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
     # Fields a person edited by hand; a metadata fetch leaves them alone unless forced.
-    locked_fields = models.JSONField(default=list, blank=True)
+    locked_fields = models.JSONField(_("fields edited by hand"), default=list, blank=True)
     kept_public = models.BooleanField(
         _("keep in the public catalogue"),
         default=False,
@@ -220,8 +260,8 @@ class Paper(models.Model):
         ),
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PaperQuerySet.as_manager()
 
@@ -229,6 +269,8 @@ class Paper(models.Model):
     showings: Showings
 
     class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
         ordering = ["proceedings", "position", "title"]
         constraints = [
             models.UniqueConstraint(
@@ -288,15 +330,19 @@ class PaperLink(models.Model):
         NOTES = "notes", _("Personal Notes")
         OTHER = "other", _("Other")
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    paper = models.ForeignKey(
+        Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="links"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     # The label as written in the source list, kept for "other" links and round trips.
-    label = models.CharField(max_length=100, blank=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
     # Blank for a label a list gives without a URL yet ("\\[Paper]").
-    url = models.CharField(max_length=1000, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    url = models.CharField(_("URL"), max_length=1000, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("paper link")
+        verbose_name_plural = _("paper links")
         ordering = ["paper", "position", "id"]
         constraints = [
             # One URL may be both the slides and the video: unique per kind.
@@ -318,11 +364,18 @@ class PaperLink(models.Model):
 class Acronym(models.Model):
     """A glossary entry of a conference list ("## Acronyms")."""
 
-    proceedings = models.ForeignKey(Proceedings, on_delete=models.CASCADE, related_name="acronyms")
-    short = models.CharField(max_length=50)
-    expansion = models.CharField(max_length=300)
+    proceedings = models.ForeignKey(
+        Proceedings,
+        verbose_name=_("proceedings"),
+        on_delete=models.CASCADE,
+        related_name="acronyms",
+    )
+    short = models.CharField(_("acronym"), max_length=50)
+    expansion = models.CharField(_("expansion"), max_length=300)
 
     class Meta:
+        verbose_name = _("acronym")
+        verbose_name_plural = _("acronyms")
         ordering = ["short"]
         constraints = [
             models.UniqueConstraint(

@@ -15,22 +15,35 @@ from django.utils.translation import gettext_lazy as _
 class Nomination(models.Model):
     """A paper a member wants the group to read. Leaves the open queue once on a talk."""
 
-    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="nominations")
+    paper = models.ForeignKey(
+        "papers.Paper",
+        verbose_name=_("paper"),
+        on_delete=models.CASCADE,
+        related_name="nominations",
+    )
     nominated_by = models.ForeignKey(
-        "schedule.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "schedule.Person",
+        verbose_name=_("nominated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     # The talk an organiser made of it (None while it waits in the queue).
     talk = models.ForeignKey(
         "schedule.Talk",
+        verbose_name=_("talk"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="nominations",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
         ordering = ["-created_at"]
         constraints = [
             # Nominating a paper twice adds a vote to the first nomination instead.
@@ -42,11 +55,17 @@ class Nomination(models.Model):
 
 
 class Vote(models.Model):
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
-    person = models.ForeignKey("schedule.Person", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.CASCADE, related_name="votes"
+    )
+    person = models.ForeignKey(
+        "schedule.Person", verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(fields=["nomination", "person"], name="vote_once_per_member"),
         ]
@@ -59,14 +78,21 @@ class Unavailability(models.Model):
     """A member cannot attend this session (and so should not be asked to present in it)."""
 
     person = models.ForeignKey(
-        "schedule.Person", on_delete=models.CASCADE, related_name="unavailabilities"
+        "schedule.Person",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="unavailabilities",
     )
     session = models.ForeignKey(
-        "schedule.Session", on_delete=models.CASCADE, related_name="unavailabilities"
+        "schedule.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="unavailabilities",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("unavailability")
         verbose_name_plural = _("unavailabilities")
         constraints = [
             models.UniqueConstraint(fields=["person", "session"], name="unavailable_once"),
@@ -86,21 +112,36 @@ class SwapRequest(models.Model):
         CANCELLED = "cancelled", _("Withdrawn")
 
     presenter = models.ForeignKey(
-        "schedule.Presenter", on_delete=models.CASCADE, related_name="swap_requests"
+        "schedule.Presenter",
+        verbose_name=_("presenter"),
+        on_delete=models.CASCADE,
+        related_name="swap_requests",
     )
-    talk = models.ForeignKey("schedule.Talk", on_delete=models.CASCADE, related_name="+")
+    talk = models.ForeignKey(
+        "schedule.Talk", verbose_name=_("talk"), on_delete=models.CASCADE, related_name="+"
+    )
     from_person = models.ForeignKey(
-        "schedule.Person", on_delete=models.CASCADE, related_name="swaps_asked"
+        "schedule.Person",
+        verbose_name=_("asked by"),
+        on_delete=models.CASCADE,
+        related_name="swaps_asked",
     )
     to_person = models.ForeignKey(
-        "schedule.Person", on_delete=models.CASCADE, related_name="swaps_received"
+        "schedule.Person",
+        verbose_name=_("asked of"),
+        on_delete=models.CASCADE,
+        related_name="swaps_received",
     )
-    role = models.CharField(max_length=10)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    role = models.CharField(_("role"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

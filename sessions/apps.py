@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScheduleConfig(AppConfig):
     # django.contrib.sessions already owns the label "sessions".
     name = "sessions"
     label = "schedule"
-    verbose_name = "Schedule"
+    verbose_name = _("Schedule")
 
     def ready(self) -> None:
         # Public pages are cached on the schedule's version; every save and delete moves it.

@@ -26,37 +26,53 @@ def _day(on: datetime.date | None) -> datetime.date:
 
 class Term(models.Model):
     name = models.CharField(
-        max_length=100, help_text=gettext_lazy('As the group says it, e.g. "2025 Fall".')
+        gettext_lazy("name"),
+        max_length=100,
+        help_text=gettext_lazy('As the group says it, e.g. "2025 Fall".'),
     )
-    slug = models.SlugField(max_length=100, unique=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
-    requirements = models.TextField(blank=True, help_text=gettext_lazy("Markdown."))
-    other_information = models.TextField(blank=True, help_text=gettext_lazy("Markdown."))
+    slug = models.SlugField(gettext_lazy("slug"), max_length=100, unique=True)
+    start_date = models.DateField(gettext_lazy("start date"), null=True, blank=True)
+    end_date = models.DateField(gettext_lazy("end date"), null=True, blank=True)
+    requirements = models.TextField(
+        gettext_lazy("requirements"), blank=True, help_text=gettext_lazy("Markdown.")
+    )
+    other_information = models.TextField(
+        gettext_lazy("other information"), blank=True, help_text=gettext_lazy("Markdown.")
+    )
 
     # The group's rules, checked live on the organiser's dashboard; each can be switched off.
     rule_one_conference_one_arxiv = models.BooleanField(
+        gettext_lazy("rule: one conference and one arXiv paper"),
         default=True,
         help_text=gettext_lazy("Each session pairs one SOSP/OSDI paper with one arXiv paper."),
     )
     rule_lead_required = models.BooleanField(
-        default=True, help_text=gettext_lazy("Every talk has a lead.")
+        gettext_lazy("rule: every talk has a lead"),
+        default=True,
+        help_text=gettext_lazy("Every talk has a lead."),
     )
     rule_min_minutes = models.PositiveSmallIntegerField(
+        gettext_lazy("rule: shortest talk (minutes)"),
         default=45,
         help_text=gettext_lazy("Shortest planned talk, in minutes (0 switches the rule off)."),
     )
     rule_recording_required = models.BooleanField(
-        default=True, help_text=gettext_lazy("A past talk has slides or a video.")
+        gettext_lazy("rule: past talks recorded"),
+        default=True,
+        help_text=gettext_lazy("A past talk has slides or a video."),
     )
     rule_one_lead_per_member = models.BooleanField(
-        default=True, help_text=gettext_lazy("A member leads at most one topic per session.")
+        gettext_lazy("rule: one lead per member and session"),
+        default=True,
+        help_text=gettext_lazy("A member leads at most one topic per session."),
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = gettext_lazy("term")
+        verbose_name_plural = gettext_lazy("terms")
         ordering = ["-start_date", "-id"]
         # The public pages' cache key reads MAX(updated_at) on every request.
         indexes = [models.Index(fields=["updated_at"], name="term_updated_at")]
@@ -111,24 +127,35 @@ class Session(models.Model):
         SPECIAL = "special", gettext_lazy("Special")
         CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="sessions")
-    date = models.DateField()
-    start_time = models.TimeField(null=True, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField(default=120)
-    place = models.CharField(max_length=200, blank=True)
-    online_link = models.URLField(max_length=500, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REGULAR)
-    title = models.CharField(
-        max_length=300, blank=True, help_text=gettext_lazy("For special sessions.")
+    term = models.ForeignKey(
+        Term, verbose_name=gettext_lazy("term"), on_delete=models.CASCADE, related_name="sessions"
     )
-    notes = models.TextField(blank=True, help_text=gettext_lazy("Markdown."))
+    date = models.DateField(gettext_lazy("date"))
+    start_time = models.TimeField(gettext_lazy("start time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        gettext_lazy("duration (minutes)"), default=120
+    )
+    place = models.CharField(gettext_lazy("place"), max_length=200, blank=True)
+    online_link = models.URLField(gettext_lazy("online link"), max_length=500, blank=True)
+    kind = models.CharField(
+        gettext_lazy("kind"), max_length=20, choices=Kind.choices, default=Kind.REGULAR
+    )
+    title = models.CharField(
+        gettext_lazy("title"),
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("For special sessions."),
+    )
+    notes = models.TextField(gettext_lazy("notes"), blank=True, help_text=gettext_lazy("Markdown."))
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("session")
+        verbose_name_plural = gettext_lazy("sessions")
         ordering = ["date", "start_time"]
         indexes = [models.Index(fields=["updated_at"], name="session_updated_at")]
         constraints = [
@@ -173,36 +200,56 @@ class TalkQuerySet(models.QuerySet["Talk"]):
 class Talk(models.Model):
     """One topic slot of a session ("Topic I", "Topic II"), presented 1+N."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="talks")
+    session = models.ForeignKey(
+        Session,
+        verbose_name=gettext_lazy("session"),
+        on_delete=models.CASCADE,
+        related_name="talks",
+    )
     position = models.PositiveSmallIntegerField(
-        default=1, help_text=gettext_lazy("1 for Topic I, 2 for II.")
+        gettext_lazy("topic number"), default=1, help_text=gettext_lazy("1 for Topic I, 2 for II.")
     )
     paper = models.ForeignKey(
-        "papers.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="talks"
+        "papers.Paper",
+        verbose_name=gettext_lazy("paper"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="talks",
     )
     # A talk may have no catalogue paper (a free topic); then title and url say what it is.
-    title = models.CharField(max_length=500, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    title = models.CharField(gettext_lazy("title"), max_length=500, blank=True)
+    url = models.URLField(gettext_lazy("link"), max_length=1000, blank=True)
     venue_label = models.CharField(
-        max_length=50, blank=True, help_text=gettext_lazy("e.g. SOSP'25, arXiv.")
+        gettext_lazy("venue label"),
+        max_length=50,
+        blank=True,
+        help_text=gettext_lazy("e.g. SOSP'25, arXiv."),
     )
-    slides_file = models.FileField(upload_to="slides/%Y/", blank=True)
+    slides_file = models.FileField(gettext_lazy("slides file"), upload_to="slides/%Y/", blank=True)
     slides_filename = models.CharField(
-        max_length=255, blank=True, help_text=gettext_lazy("Name as uploaded.")
+        gettext_lazy("slides file name"),
+        max_length=255,
+        blank=True,
+        help_text=gettext_lazy("Name as uploaded."),
     )
-    slides_pages = models.PositiveIntegerField(null=True, blank=True)
-    slides_text = models.TextField(blank=True, help_text=gettext_lazy("Extracted for search."))
-    slides_url = models.CharField(max_length=1000, blank=True)
-    video_url = models.CharField(max_length=1000, blank=True)
-    summary_url = models.CharField(max_length=1000, blank=True)
-    minutes = models.PositiveSmallIntegerField(default=45)
+    slides_pages = models.PositiveIntegerField(gettext_lazy("slides pages"), null=True, blank=True)
+    slides_text = models.TextField(
+        gettext_lazy("slides text"), blank=True, help_text=gettext_lazy("Extracted for search.")
+    )
+    slides_url = models.CharField(gettext_lazy("slides link"), max_length=1000, blank=True)
+    video_url = models.CharField(gettext_lazy("video link"), max_length=1000, blank=True)
+    summary_url = models.CharField(gettext_lazy("summary link"), max_length=1000, blank=True)
+    minutes = models.PositiveSmallIntegerField(gettext_lazy("planned minutes"), default=45)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = TalkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = gettext_lazy("talk")
+        verbose_name_plural = gettext_lazy("talks")
         ordering = ["session__date", "position"]
         indexes = [models.Index(fields=["updated_at"], name="talk_updated_at")]
         constraints = [
@@ -276,20 +323,22 @@ class Talk(models.Model):
 class Person(models.Model):
     """Someone who presents. A guest has no account; a member's Person is their profile."""
 
-    name = models.CharField(max_length=200)
-    affiliation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(gettext_lazy("name"), max_length=200)
+    affiliation = models.CharField(gettext_lazy("affiliation"), max_length=200, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="person",
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = gettext_lazy("person")
         ordering = ["name"]
         verbose_name_plural = gettext_lazy("people")
         indexes = [models.Index(fields=["updated_at"], name="person_updated_at")]
@@ -307,18 +356,27 @@ class Presenter(models.Model):
         LEAD = "lead", gettext_lazy("Lead")
         SUPPORT = "support", gettext_lazy("Supporter")
 
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="presenters")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="presentations")
-    role = models.CharField(max_length=10, choices=Role.choices)
+    talk = models.ForeignKey(
+        Talk, verbose_name=gettext_lazy("talk"), on_delete=models.CASCADE, related_name="presenters"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=gettext_lazy("member"),
+        on_delete=models.CASCADE,
+        related_name="presentations",
+    )
+    role = models.CharField(gettext_lazy("role"), max_length=10, choices=Role.choices)
     # Order as written (lead first, then supporters in the README's order).
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
     # A member's own sign-up waits for an organiser; imported and assigned rows are confirmed.
-    confirmed = models.BooleanField(default=True)
+    confirmed = models.BooleanField(gettext_lazy("confirmed"), default=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = gettext_lazy("presenter")
+        verbose_name_plural = gettext_lazy("presenters")
         ordering = ["talk", "position", "id"]
         indexes = [models.Index(fields=["updated_at"], name="presenter_updated_at")]
         constraints = [
@@ -340,11 +398,14 @@ class ScheduleVersion(models.Model):
     rather than the cache because a local-memory cache is per process.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    version = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField()
+    id = models.PositiveSmallIntegerField(
+        gettext_lazy("ID"), primary_key=True, default=1, editable=False
+    )
+    version = models.PositiveBigIntegerField(gettext_lazy("version"), default=0)
+    changed_at = models.DateTimeField(gettext_lazy("changed at"))
 
     class Meta:
+        verbose_name_plural = gettext_lazy("schedule versions")
         verbose_name = gettext_lazy("schedule version")
 
     def __str__(self) -> str:

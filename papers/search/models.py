@@ -19,30 +19,32 @@ class SearchDocument(models.Model):
         PAPER = "paper", _("Paper")
         SLIDES = "slides", _("Slides")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # The paper itself, or the paper a talk presented (null for a free topic).
-    paper_id = models.IntegerField(null=True, blank=True, db_index=True)
-    talk_id = models.IntegerField(null=True, blank=True, unique=True)
-    title = models.TextField(blank=True)
-    authors = models.TextField(blank=True)
+    paper_id = models.IntegerField(_("paper id"), null=True, blank=True, db_index=True)
+    talk_id = models.IntegerField(_("talk id"), null=True, blank=True, unique=True)
+    title = models.TextField(_("title"), blank=True)
+    authors = models.TextField(_("authors"), blank=True)
     # Abstract, affiliations, system name and notes (paper); empty for slides.
-    body = models.TextField(blank=True)
-    slides = models.TextField(blank=True)
+    body = models.TextField(_("text"), blank=True)
+    slides = models.TextField(_("slides text"), blank=True)
     # For a slides document: "Topic I · Tue 2 Dec 2025 · 2025 Fall" and the session's address.
-    label = models.CharField(max_length=300, blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    url = models.CharField(_("URL"), max_length=300, blank=True)
     # The catalogue's list order (newest proceedings first, then venue, then list position),
     # copied from the paper's proceedings by the triggers so that the unfiltered list and the
     # venue and year filters read a page straight off an index instead of sorting a join.
     # Year 0 for a paper without proceedings (listed last); venue "arXiv" for a preprint.
-    sort_year = models.IntegerField(default=0)
-    sort_venue = models.CharField(max_length=50, blank=True)
-    sort_position = models.IntegerField(default=0)
+    sort_year = models.IntegerField(_("sort year"), default=0)
+    sort_venue = models.CharField(_("sort venue"), max_length=50, blank=True)
+    sort_position = models.IntegerField(_("sort position"), default=0)
     # PostgreSQL only: the weighted tsvector (trigger-maintained). An unused column on SQLite,
     # which takes any type name.
-    vector = SearchVectorField(null=True, editable=False)
+    vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
         indexes = [
             models.Index(
                 fields=["kind", "-sort_year", "sort_venue", "sort_position", "title", "paper_id"],

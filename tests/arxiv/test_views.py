@@ -251,7 +251,7 @@ def test_admin_action_fetches_the_selected_papers(
             follow=True,
         )
     html = response.content.decode()
-    assert "Queued 1 paper(s) for an arXiv metadata fetch. 1 without an arXiv id left out." in html
+    assert "Queued 1 paper for an arXiv metadata fetch. 1 without an arXiv id left out." in html
     with_id.refresh_from_db()
     assert (with_id.fetch_status, with_id.title) == (Status.FETCHED, "LeanKV, from arXiv")
     without.refresh_from_db()

@@ -4,11 +4,9 @@ invites and linking guests to members."""
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 

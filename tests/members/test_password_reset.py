@@ -136,12 +136,12 @@ def test_an_smtp_failure_is_retried_by_the_worker(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("broker_down")
 def test_with_the_broker_down_the_page_answers_and_the_sweep_sends_the_mail_later(
     client,
     member,
     settings,
-    broker_down,
-    time_machine,  # noqa: F811
+    time_machine,
 ):
     settings.EMAIL_BACKEND = REFUSING
     started = time.monotonic()
