@@ -126,7 +126,7 @@ def test_a_paper_s_change_form_labels_fields_and_fieldsets_in_chinese(chinese_ad
         "归属与分类",
         "编号",
         "arXiv 元数据",
-        "编号（arXiv）",
+        "编号（arXiv）",  # noqa: RUF001 (Chinese brackets)
         "获取状态",
         "论文链接",
     ):
