@@ -114,7 +114,7 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
         (None, {"fields": ["title", "authors", "affiliations", "system_name"]}),
         (gettext_lazy("Where it sits"), {"fields": ["proceedings", "position", "topics"]}),
         (gettext_lazy("Identifiers"), {"fields": ["arxiv_id", "arxiv_version", "doi"]}),
-        (gettext_lazy("Text"), {"fields": ["abstract", "notes"]}),
+        (gettext_lazy("Abstract and notes"), {"fields": ["abstract", "notes"]}),
         (
             gettext_lazy("arXiv metadata"),
             {

@@ -56,3 +56,33 @@ def test_chinese_browser_gets_chinese_and_a_member_can_switch(browser, live_serv
         assert page.locator("html").get_attribute("lang") == "en"
     finally:
         context.close()
+
+
+def test_an_organiser_reads_the_admin_in_chinese(page, login, organiser, live_server, screenshot):
+    from tests.factories import PaperFactory, TopicFactory
+
+    paper = PaperFactory(title="论文甲", system_name="系统甲", arxiv_id="2412.03131")
+    paper.topics.add(TopicFactory(name="存储"))
+    login(page, organiser)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "zh-hans", "url": live_server.url}]
+    )
+    page.goto("/admin/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    catalogue = page.locator("#content-main").get_by_role("table", name="论文库")
+    assert catalogue.get_by_role("link", name="论文集").is_visible()
+    assert page.locator("#content-main").get_by_role("table", name="日程").is_visible()
+    assert "Paper catalogue" not in page.locator("#content-main").inner_text()
+    screenshot(page, "admin-index-zh")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "admin-index-zh-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto("/admin/papers/paper/")
+    page.get_by_role("heading", name="选择 论文 来修改").wait_for()
+    assert page.get_by_role("option", name="获取 arXiv 元数据").count() == 1
+    screenshot(page, "admin-papers-zh")
+    page.goto(f"/admin/papers/paper/{paper.pk}/change/")
+    page.get_by_role("heading", name="归属与分类").wait_for()
+    assert page.get_by_text("系统名:").is_visible()
+    screenshot(page, "admin-paper-zh")
