@@ -3,6 +3,7 @@ sent once; the organiser's one message to all presenters of a session."""
 
 from __future__ import annotations
 
+import datetime
 import smtplib
 
 import pytest
@@ -15,6 +16,7 @@ from notifications.tasks import deliver_message
 from readinggroup.celery import app as celery_app
 from sessions import signups
 from sessions.models import Presenter
+from tests.arxiv.test_broker import _use_broker, broker_down  # noqa: F401 (the fixture)
 from tests.conftest import FROZEN_NOW
 from tests.notifications.conftest import presenter
 
@@ -182,3 +184,25 @@ def test_the_outbox_list_has_a_constant_number_of_queries(
 
 
 QUERIES = 7
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("broker_down")
+def test_with_the_broker_down_a_sign_up_answers_and_its_mails_wait_for_the_sweep(
+    client, people, talk, time_machine
+):
+    client.force_login(people["alice"].user)
+    response = client.post(
+        reverse("schedule:talk_signup", kwargs={"pk": talk.pk}), {"role": "lead", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert Presenter.objects.filter(talk=talk, person=people["alice"]).exists()
+    assert set(Message.objects.values_list("state", flat=True)) == {Message.State.QUEUED}
+    assert mail.outbox == []
+
+    _use_broker("memory://")
+    celery_app.conf.task_always_eager = True
+    time_machine.shift(datetime.timedelta(hours=3))
+    assert outbox.requeue_lost() == Message.objects.count() >= 2
+    assert set(Message.objects.values_list("state", flat=True)) == {Message.State.SENT}
+    assert len(mail.outbox) == Message.objects.count()
