@@ -13,17 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from notifications import kinds
 
 
+class MessageState(models.TextChoices):
+    HELD = "held", _("Held for review")
+    QUEUED = "queued", _("Queued")
+    # The broker refused its delivery task: the periodic sweep hands it over again.
+    UNQUEUED = "unqueued", _("Waiting for the task queue")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")
+
+
 class Message(models.Model):
     """One mail. `key` names the event it is about, so the same event never makes two mails
     (a second beat run, a retried task, a signal sent twice); the state says how far it got."""
 
-    class State(models.TextChoices):
-        HELD = "held", _("Held for review")
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        DISCARDED = "discarded", _("Discarded")
+    State = MessageState
 
     key = models.CharField(_("event key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=40)
@@ -65,7 +70,7 @@ class Message(models.Model):
         indexes = [models.Index(fields=["state", "created_at"], name="message_state_created")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["held", "queued", "sending", "sent", "failed", "discarded"]),
+                condition=Q(state__in=MessageState.values),
                 name="message_state_known",
             ),
         ]

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +122,10 @@ def _send_delivery_task(message_id: int) -> None:
     try:
         task.delay(message_id)
     except BROKER_ERRORS as exc:
-        # The row stays queued: requeue_lost sends it once the broker is back.
+        # Marked, so that the next sweep (requeue_lost) hands it over again in minutes.
+        Message.objects.filter(pk=message_id, state=Message.State.QUEUED).update(
+            state=Message.State.UNQUEUED, updated_at=timezone.now()
+        )
         logger.warning("mail %s could not be queued, the sweep sends it: %s", message_id, exc)
 
 
@@ -235,15 +239,20 @@ def deliver(message_id: int, *, last_attempt: bool = True) -> str:
 
 
 def requeue_lost(older_than_minutes: int = 120) -> int:
-    """Queued mails whose task never came (a broker restart): send them again (periodic)."""
+    """Periodic: hand over again the mails the broker refused (at once) and the queued ones
+    whose task never came, a broker restart say (after `older_than_minutes`, longer than the
+    delivery task's longest retry wait, so that a mail waiting for its retry is left alone)."""
     cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
     lost = list(
-        Message.objects.filter(state=Message.State.QUEUED, updated_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:500]
+        Message.objects.filter(
+            Q(state=Message.State.UNQUEUED) | Q(state=Message.State.QUEUED, updated_at__lt=cutoff)
+        ).values_list("pk", flat=True)[:500]
     )
     for pk in lost:
-        current_app.tasks[DELIVER_TASK].delay(pk)
+        Message.objects.filter(pk=pk, state=Message.State.UNQUEUED).update(
+            state=Message.State.QUEUED, updated_at=timezone.now()
+        )
+        _send_delivery_task(pk)
     return len(lost)
 
 

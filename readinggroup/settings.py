@@ -313,7 +313,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Queued mails whose delivery task was lost (a broker restart) go out again.
     "requeue-lost-mail": {
         "task": "notifications.tasks.requeue_lost_mail",
-        "schedule": 1800.0,
+        "schedule": 300.0,
     },
 }
 
