@@ -6,22 +6,17 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from papers.arxiv.sync import FETCH_TASK, REFRESH_LIMIT, is_stuck, papers_due_for_refresh
 from papers.identifiers import InvalidArxivId, normalize_title, validate_arxiv_id
 from papers.models import Paper
+from readinggroup import queue
 
 logger = logging.getLogger("papers.arxiv")
-
-# What a publish raises when the broker cannot take a message: kombu wraps connection errors
-# in OperationalError; OSError covers the filesystem transport's queue folder.
-BROKER_ERRORS = (BrokerOperationalError, OSError)
 
 __all__ = [
     "InvalidArxivId",
@@ -90,25 +85,20 @@ def enqueue_fetch(paper_ids: list[int], force: bool = False) -> None:
     size = settings.ARXIV_BATCH_SIZE
     for start in range(0, len(paper_ids), size):
         batch = paper_ids[start : start + size]
-        transaction.on_commit(partial(_send_fetch_arxiv_metadata, batch, force))
+        queue.send_on_commit(FETCH_TASK, (batch, force), partial(_mark_unqueued, batch))
 
 
-def _send_fetch_arxiv_metadata(paper_ids: list[int], force: bool) -> None:
-    task = current_app.tasks[FETCH_TASK]
-    try:
-        task.apply_async((paper_ids, force))
-    except BROKER_ERRORS as exc:
-        logger.warning("Could not queue the arXiv fetch of papers %s: %s", paper_ids, exc)
-        # Only rows still waiting for this task: an eager run may have stored its result.
-        Paper.objects.filter(pk__in=paper_ids, fetch_status=Paper.FetchStatus.QUEUED).update(
-            fetch_status=Paper.FetchStatus.UNQUEUED,
-            fetch_error=gettext(
-                "The fetch could not be queued (the task queue is unreachable: %(error)s). "
-                "It is sent again automatically within a few minutes."
-            )
-            % {"error": str(exc)[:200] or exc.__class__.__name__},
-            updated_at=timezone.now(),
+def _mark_unqueued(paper_ids: list[int], exc: Exception) -> None:
+    # Only rows still waiting for this task: an eager run may have stored its result.
+    Paper.objects.filter(pk__in=paper_ids, fetch_status=Paper.FetchStatus.QUEUED).update(
+        fetch_status=Paper.FetchStatus.UNQUEUED,
+        fetch_error=gettext(
+            "The fetch could not be queued (the task queue is unreachable: %(error)s). "
+            "It is sent again automatically within a few minutes."
         )
+        % {"error": queue.error_text(exc)},
+        updated_at=timezone.now(),
+    )
 
 
 def queue_refresh(limit: int = REFRESH_LIMIT) -> list[int]:
