@@ -37,7 +37,7 @@ from notifications import kinds
 from notifications.models import Message, OptOut, OutboxSettings
 from notifications.rendering import Rendered, compose, render
 from notifications.unsubscribe import footer_for, list_unsubscribe_headers
-from papers.services import BROKER_ERRORS
+from readinggroup.queue import BROKER_ERRORS
 
 logger = logging.getLogger("notifications")
 

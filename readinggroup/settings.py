@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(hour=int(os.environ.get("REMINDER_HOUR", "8")), minute=0),
     },
+    # Slides uploads the broker refused, or whose task was lost, are sent again.
+    "requeue-waiting-slides": {
+        "task": "sessions.tasks.requeue_waiting_slides",
+        "schedule": 300.0,
+    },
     # Queued mails whose delivery task was lost (a broker restart) go out again.
     "requeue-lost-mail": {
         "task": "notifications.tasks.requeue_lost_mail",
@@ -322,9 +327,12 @@ GROUP_NAME = os.environ.get("GROUP_NAME", "Systems Reading Group")
 REGISTRATION_MODE = os.environ.get("REGISTRATION_MODE", "open")  # "open" or "invite"
 MAX_SUPPORTERS = int(os.environ.get("MAX_SUPPORTERS", "3"))
 SLIDES_MAX_BYTES = int(os.environ.get("SLIDES_MAX_BYTES", str(50 * 1024 * 1024)))
-# What one upload may cost the request that reads it: pages, and seconds of text extraction.
+# What reading one upload may cost the slides task (never the request): pages, seconds of
+# text extraction (what was read by then is kept), and seconds of the whole task (over it the
+# file is refused).
 SLIDES_MAX_PAGES = int(os.environ.get("SLIDES_MAX_PAGES", "500"))
 SLIDES_TEXT_SECONDS = float(os.environ.get("SLIDES_TEXT_SECONDS", "5"))
+SLIDES_TASK_SECONDS = int(os.environ.get("SLIDES_TASK_SECONDS", "60"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 ARXIV_API_URL = os.environ.get("ARXIV_API_URL", "https://export.arxiv.org/api/query")

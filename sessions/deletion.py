@@ -12,6 +12,8 @@ pages, queryset deletes and cascades all get them.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -56,8 +58,10 @@ def paper_deleting(sender, instance: Paper, **kwargs) -> None:
 
 
 def talk_deleted(sender, instance: Talk, **kwargs) -> None:
-    name = instance.slides_file.name
-    if not name:  # a FieldFile is empty exactly when it has no name
-        return
-    storage = instance.slides_file.storage
-    transaction.on_commit(lambda: storage.delete(name), using=kwargs.get("using"))
+    # The current slides and an upload still waiting for the slides task.
+    for field in (instance.slides_file, instance.slides_pending):
+        name = field.name
+        if not name:  # a FieldFile is empty exactly when it has no name
+            continue
+        storage = field.storage
+        transaction.on_commit(partial(storage.delete, name), using=kwargs.get("using"))

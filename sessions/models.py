@@ -197,6 +197,15 @@ class TalkQuerySet(models.QuerySet["Talk"]):
         return self.filter(session__date__gte=_day(on))
 
 
+class SlidesState(models.TextChoices):
+    """Where a talk's latest slides upload is (the current slides are never touched by it)."""
+
+    NONE = "", gettext_lazy("no upload pending")
+    PROCESSING = "processing", gettext_lazy("being processed")
+    UNQUEUED = "unqueued", gettext_lazy("waiting for the task queue")
+    REFUSED = "refused", gettext_lazy("refused")
+
+
 class Talk(models.Model):
     """One topic slot of a session ("Topic I", "Topic II"), presented 1+N."""
 
@@ -237,6 +246,31 @@ class Talk(models.Model):
     slides_text = models.TextField(
         gettext_lazy("slides text"), blank=True, help_text=gettext_lazy("Extracted for search.")
     )
+    # A new upload waits here, beside the talk's current slides, until the slides task has
+    # read it (sessions/slides.py): then it becomes the slides, or is refused and deleted.
+    slides_pending = models.FileField(
+        gettext_lazy("slides being processed"), upload_to="slides/%Y/", blank=True
+    )
+    slides_pending_filename = models.CharField(
+        gettext_lazy("name of the slides being processed"), max_length=255, blank=True
+    )
+    slides_state = models.CharField(
+        gettext_lazy("slides upload"),
+        max_length=10,
+        choices=SlidesState.choices,
+        blank=True,
+        default=SlidesState.NONE,
+    )
+    # Why the last upload was refused, as {"message": msgid, "params": {...}}: translated when
+    # shown, so each reader sees it in their language.
+    slides_refusal = models.JSONField(
+        gettext_lazy("why the slides were refused"), default=dict, blank=True
+    )
+    # Runs of the task on the pending file; a file that keeps killing the worker is refused.
+    slides_attempts = models.PositiveSmallIntegerField(
+        gettext_lazy("slides processing attempts"), default=0
+    )
+    slides_queued_at = models.DateTimeField(gettext_lazy("slides queued at"), null=True, blank=True)
     slides_url = models.CharField(gettext_lazy("slides link"), max_length=1000, blank=True)
     video_url = models.CharField(gettext_lazy("video link"), max_length=1000, blank=True)
     summary_url = models.CharField(gettext_lazy("summary link"), max_length=1000, blank=True)
@@ -255,6 +289,22 @@ class Talk(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "position"], name="talk_unique_position_in_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(slides_state__in=SlidesState.values),
+                name="talk_slides_state_valid",
+            ),
+            # A pending file exactly while an upload is waiting for the task.
+            models.CheckConstraint(
+                condition=(
+                    Q(slides_state__in=[SlidesState.PROCESSING, SlidesState.UNQUEUED])
+                    & ~Q(slides_pending="")
+                )
+                | (
+                    Q(slides_state__in=[SlidesState.NONE, SlidesState.REFUSED])
+                    & Q(slides_pending="")
+                ),
+                name="talk_slides_pending_while_waiting",
             ),
         ]
 
@@ -288,6 +338,23 @@ class Talk(models.Model):
     @property
     def has_slides(self) -> bool:
         return bool(self.slides_file or self.slides_url)
+
+    @property
+    def slides_waiting(self) -> bool:
+        """An upload is stored and waits for the slides task (queued, or not yet queued)."""
+        return self.slides_state in (SlidesState.PROCESSING, SlidesState.UNQUEUED)
+
+    @property
+    def slides_refusal_message(self) -> str:
+        """Why the last upload was refused, in the reader's language ("" if it was not)."""
+        if self.slides_state != SlidesState.REFUSED:
+            return ""
+        message = str(self.slides_refusal.get("message") or "")
+        params = self.slides_refusal.get("params") or {}
+        try:
+            return _(message) % params if params else _(message)
+        except (KeyError, TypeError, ValueError):  # a msgid reworded since it was stored
+            return message
 
     @property
     def is_recorded(self) -> bool:

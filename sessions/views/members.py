@@ -25,7 +25,7 @@ from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from readinggroup.permissions import is_organiser, signin_redirect
 from sessions import preparation, signups, slides
 from sessions.forms.members import LinksForm, SlidesForm
-from sessions.models import Person, Presenter, Session, Talk
+from sessions.models import Person, Presenter, Session, SlidesState, Talk
 from sessions.people import person_for
 from sessions.permissions import lead_or_organiser_required, leads, slides_uploader_required
 from sessions.selectors import talks_queryset
@@ -302,9 +302,20 @@ def _receive_slides(
         messages.error(request, _("Choose a PDF file to upload."))
         return redirect(_edit_url(talk))
     try:
-        slides.store_slides(talk, form.cleaned_data["slides"])
+        talk = slides.submit_slides(talk, form.cleaned_data["slides"])
     except slides.SlidesError as exc:
         messages.error(request, _("Slides not uploaded: %(reason)s") % {"reason": exc})
+        return redirect(_edit_url(talk))
+    # The task may have run already (eager tasks) or the broker may have refused it.
+    talk.refresh_from_db()
+    if talk.slides_state == SlidesState.PROCESSING:
+        messages.success(request, _("Slides received: they are being processed."))
+    elif talk.slides_state == SlidesState.UNQUEUED:
+        messages.warning(request, slides_unqueued_message())
+    elif talk.slides_state == SlidesState.REFUSED:
+        messages.error(
+            request, _("Slides not uploaded: %(reason)s") % {"reason": talk.slides_refusal_message}
+        )
     else:
         messages.success(
             request,
@@ -316,6 +327,22 @@ def _receive_slides(
             % {"pages": talk.slides_pages or 0},
         )
     return redirect(_edit_url(talk))
+
+
+def slides_unqueued_message() -> str:
+    return _(
+        "Slides received, but they could not be queued for processing (the task queue is "
+        "unreachable). They are sent again automatically within a few minutes."
+    )
+
+
+@require_safe
+@lead_or_organiser_required
+def talk_slides_status(request: AuthenticatedHttpRequest, talk: Talk) -> HttpResponse:
+    """The slides part of the talk page, which polls this while an upload is processed."""
+    talk = talk_for_display(talk.pk)
+    context = {"talk": talk, "max_bytes": settings.SLIDES_MAX_BYTES}
+    return render(request, "schedule/member/talk_edit.html#slides", context)
 
 
 @require_POST

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("talks/<int:pk>/slides/", views.talk_slides, name="talk_slides"),
     path("talks/<int:pk>/slides/upload/", views.talk_slides_upload, name="talk_slides_upload"),
     path("talks/<int:pk>/slides/remove/", views.talk_slides_remove, name="talk_slides_remove"),
+    path("talks/<int:pk>/slides/status/", views.talk_slides_status, name="talk_slides_status"),
     path("talks/<int:pk>/links/", views.talk_links, name="talk_links"),
     path("members/<str:username>/", views.member_page, name="member"),
     path("me/", views.me, name="me"),
