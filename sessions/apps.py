@@ -15,3 +15,5 @@ class ScheduleConfig(AppConfig):
         signals.connect()
         # Talks with slides text are documents of the catalogue's search index.
         search.connect()
+        # Register the Celery tasks in every process (web too): services send them by name.
+        from sessions import tasks  # noqa: F401

@@ -99,6 +99,7 @@ TABLE = [
         lead_or_organiser(302),
     ),
     ("GET", "schedule:talk_slides", "talk", None, dict.fromkeys(ROLES, 200)),
+    ("GET", "schedule:talk_slides_status", "talk", None, lead_or_organiser(200)),
     ("POST", "schedule:talk_signup", "talk", lambda w: {"role": "support"}, everyone(302)),
     ("POST", "schedule:talk_withdraw", "talk", lambda w: {}, everyone(302)),
     ("GET", "schedule:member", "username", None, everyone(200)),
@@ -275,7 +276,8 @@ class World:
         for talk in (self.talk, self.past):
             signups.assign_presenter(talk, lead_user.person, "lead")
             signups.assign_presenter(talk, other.person, "support")
-        slides.store_slides(self.talk, pdf())
+        pending = slides.submit_slides(self.talk, pdf()).slides_pending.name
+        slides.process_pending(self.talk.pk, pending)
         self.paper = factories.PaperFactory(title="Another paper", arxiv_id="2412.03131")
         self.guest = factories.PersonFactory(name="Guest")
         factories.PresenterFactory(talk=self.past, person=self.guest, role="support", position=5)

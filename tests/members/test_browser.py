@@ -8,16 +8,34 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from sessions.models import Presenter
+from sessions import slides
+from sessions.models import Presenter, Talk
 from tests import factories
 from tests.members.conftest import make_talk, person_of
-from tests.members.pdfs import text_pdf
+from tests.members.pdfs import encrypted_pdf, text_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 def talk_card(page, talk):
     return page.locator(f"#talk-{talk.pk}")
+
+
+def both_widths(page, screenshot, name: str) -> None:
+    screenshot(page, f"{name}-desktop")
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"{name}-phone")
+    page.set_viewport_size(size)
+
+
+def run_slides_task(talk) -> str:
+    pending = Talk.objects.get(pk=talk.pk).slides_pending.name
+    assert pending, "no upload is waiting for the slides task"
+    return slides.process_pending(talk.pk, pending)
 
 
 def test_member_registers_signs_up_prepares_and_withdraws(
@@ -68,17 +86,36 @@ def test_member_registers_signs_up_prepares_and_withdraws(
     results.get_by_role("button", name="Choose").first.click()
     page.get_by_text("The paper of this talk is now").wait_for()
 
-    # Upload slides: a lead does once an organiser confirmed the sign-up (issue 12).
+    # Upload slides: a lead does once an organiser confirmed the sign-up (issue 12). The
+    # request only stores the file; the slides task reads it (run here by hand, as a worker
+    # would) and the slides part, polling meanwhile, shows the result without a reload.
     Presenter.objects.filter(talk=talk).update(confirmed=True)
     deck = tmp_path / "Our deck.pdf"
     deck.write_bytes(text_pdf("Kernel bypass, explained", "Results"))
     page.get_by_label("Upload a PDF").set_input_files(str(deck))
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.get_by_text("Slides uploaded (2 pages)").wait_for()
-    assert page.get_by_role("link", name="Our deck.pdf").is_visible()
+    page.get_by_text("Slides received: they are being processed.").wait_for()
+    assert page.get_by_text("Slides are being processed").is_visible()
+    both_widths(page, screenshot, "members-slides-processing")
+    run_slides_task(talk)
+    page.get_by_role("link", name="Our deck.pdf").wait_for()
+    assert page.get_by_text("Slides are being processed").count() == 0
+    assert "Kernel bypass, explained" in Talk.objects.get(pk=talk.pk).slides_text
     screenshot(page, "members-talk-edit")
 
-    # A refused file says why, in words.
+    # A PDF the task refuses: the reason shows, the deck before it stays.
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(encrypted_pdf())
+    page.get_by_label("Replace with a new PDF").set_input_files(str(locked))
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.get_by_text("Slides are being processed").wait_for()
+    run_slides_task(talk)
+    page.get_by_text("“locked.pdf” was not accepted: The PDF is encrypted").wait_for()
+    assert page.get_by_role("link", name="Our deck.pdf").is_visible()
+    assert page.get_by_text("The current slides stay.").is_visible()
+    both_widths(page, screenshot, "members-slides-refused")
+
+    # A file that is no PDF at all is refused in the request, and says why, in words.
     bad = tmp_path / "notes.pdf"
     bad.write_bytes(b"these are not slides")
     page.get_by_label("Replace with a new PDF").set_input_files(str(bad))

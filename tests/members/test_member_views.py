@@ -266,7 +266,9 @@ def test_choose_paper_refuses_unknown_ids(lead_client, upcoming_talk, value):
     assert upcoming_talk.paper_id == before
 
 
-def test_slides_upload_and_download(lead_client, upcoming_talk, media_root, client):
+# The slides task runs when the upload commits (eagerly here): the page shows its result.
+@pytest.mark.django_db(transaction=True)
+def test_slides_upload_and_download(lead_client, upcoming_talk, media_root, client, eager_tasks):
     data = text_pdf("Hello from the slides", "Page two")
     response = lead_client.post(
         url("talk_slides_upload", upcoming_talk),
@@ -297,9 +299,11 @@ def test_slides_download_without_slides_is_404(client, upcoming_talk):
         (b"%PDF-1.4\n1 0 obj <<", "cut.pdf", b"damaged"),
     ],
 )
+@pytest.mark.django_db(transaction=True)
 def test_refused_slides_upload_stores_nothing(
-    lead_client, upcoming_talk, media_root, data, name, message
+    lead_client, upcoming_talk, media_root, data, name, message, eager_tasks
 ):
+    # Not a PDF: refused in the request; encrypted or damaged: by the slides task.
     response = lead_client.post(
         url("talk_slides_upload", upcoming_talk),
         {"slides": SimpleUploadedFile(name, data, "application/pdf")},
@@ -398,3 +402,44 @@ def test_bad_arxiv_id_is_refused_with_the_catalogues_message(lead_client, upcomi
     assert "is not an arXiv id or arXiv link" in response.content.decode()
     upcoming_talk.refresh_from_db()
     assert upcoming_talk.paper_id == before
+
+
+def test_the_slides_part_polls_while_processing_and_stops_once_decided(
+    lead_client, upcoming_talk, media_root
+):
+    from sessions import slides
+    from sessions.models import Talk
+
+    talk = slides.submit_slides(
+        upcoming_talk, SimpleUploadedFile("Deck.pdf", text_pdf("Polled"), "application/pdf")
+    )
+    status_url = url("talk_slides_status", talk)
+    part = lead_client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in part and "Slides are being processed" in part
+    assert "<html" not in part  # the section alone
+
+    me = lead_client.get("/me/", follow=True).content.decode()
+    assert "Slides are being processed" in me
+
+    slides.process_pending(talk.pk, talk.slides_pending.name)
+    part = lead_client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in part
+    assert ">Deck.pdf</a>" in part and "Slides are being processed" not in part
+
+    refused = slides.submit_slides(
+        Talk.objects.get(pk=talk.pk), SimpleUploadedFile("locked.pdf", encrypted_pdf())
+    )
+    slides.process_pending(refused.pk, refused.slides_pending.name)
+    part = lead_client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "“locked.pdf” was not accepted: The PDF is encrypted" in part
+    assert ">Deck.pdf</a>" in part and "The current slides stay." in part
+    me = lead_client.get("/me/", follow=True).content.decode()
+    assert "“locked.pdf” was not accepted" in me
+
+
+def test_others_do_not_see_an_uploads_state(client, other_member, upcoming_talk, media_root):
+    from sessions import slides
+
+    slides.submit_slides(upcoming_talk, SimpleUploadedFile("Deck.pdf", text_pdf("x")))
+    client.force_login(other_member)
+    assert client.get(url("talk_slides_status", upcoming_talk)).status_code == 403

@@ -1,13 +1,19 @@
-"""Slides: the PDF checks, storage under generated names, and what is refused (nothing stored)."""
+"""Slides: the PDF checks, the pending upload under a generated name, the slides task that
+accepts or refuses it (the previous slides kept until a file passes), and the sweep."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.translation import override
 
 from sessions import slides
+from sessions.models import SlidesState, Talk
 from tests.conftest import FROZEN_NOW
 from tests.members.pdfs import blank_pdf, broken_pdf, encrypted_pdf, text_pdf
 
@@ -59,16 +65,35 @@ def test_too_big_is_refused_before_reading(settings):
     assert slides.read_slides(upload(data)).pages == 1
 
 
-def test_store_uses_a_generated_name_and_keeps_the_original(upcoming_talk, media_root):
-    slides.store_slides(upcoming_talk, upload(text_pdf("Kernel bypass"), name="../../etc/Deck.pdf"))
-    upcoming_talk.refresh_from_db()
-    assert re.fullmatch(r"slides/\d{4}/[0-9a-f]{32}\.pdf", upcoming_talk.slides_file.name)
-    assert upcoming_talk.slides_filename == "Deck.pdf"
-    assert upcoming_talk.slides_pages == 1
-    assert "Kernel bypass" in upcoming_talk.slides_text
+def submit_and_process(talk: Talk, data: bytes, name: str = "My talk.pdf") -> str:
+    """What the request and then the slides task do with one upload."""
+    talk = slides.submit_slides(talk, upload(data, name=name))
+    return slides.process_pending(talk.pk, talk.slides_pending.name)
+
+
+def test_submit_stores_a_pending_file_under_a_generated_name(upcoming_talk, media_root):
+    talk = slides.submit_slides(
+        upcoming_talk, upload(text_pdf("Kernel bypass"), name="../../etc/Deck.pdf")
+    )
+    talk.refresh_from_db()
+    assert re.fullmatch(r"slides/\d{4}/[0-9a-f]{32}\.pdf", talk.slides_pending.name)
+    assert talk.slides_pending_filename == "Deck.pdf"
+    assert talk.slides_state == SlidesState.PROCESSING and talk.slides_queued_at is not None
+    # Nothing is read yet: the talk has no slides until the task has accepted the file.
+    assert not talk.slides_file and talk.slides_pages is None and talk.slides_text == ""
     assert [p.name for p in stored_files(media_root)] == [
-        upcoming_talk.slides_file.name.rsplit("/", 1)[1]
+        talk.slides_pending.name.rsplit("/", 1)[1]
     ]
+
+
+def test_the_task_makes_the_pending_file_the_slides(upcoming_talk, media_root):
+    assert submit_and_process(upcoming_talk, text_pdf("Kernel bypass"), "Deck.pdf") == "accepted"
+    talk = Talk.objects.get(pk=upcoming_talk.pk)
+    assert re.fullmatch(r"slides/\d{4}/[0-9a-f]{32}\.pdf", talk.slides_file.name)
+    assert (talk.slides_filename, talk.slides_pages) == ("Deck.pdf", 1)
+    assert "Kernel bypass" in talk.slides_text
+    assert not talk.slides_pending and talk.slides_state == SlidesState.NONE
+    assert [p.name for p in stored_files(media_root)] == [talk.slides_file.name.rsplit("/", 1)[1]]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,9 +101,10 @@ def test_replacing_deletes_the_old_file(media_root):
     from tests.members.conftest import make_talk
 
     talk = make_talk(days=7)
-    slides.store_slides(talk, upload(text_pdf("First version")))
+    submit_and_process(talk, text_pdf("First version"))
+    talk.refresh_from_db()
     first = talk.slides_file.name
-    slides.store_slides(talk, upload(text_pdf("Second version")))
+    submit_and_process(talk, text_pdf("Second version"))
     talk.refresh_from_db()
     assert talk.slides_file.name != first
     assert [p.name for p in stored_files(media_root)] == [talk.slides_file.name.rsplit("/", 1)[1]]
@@ -89,17 +115,151 @@ def test_replacing_deletes_the_old_file(media_root):
     assert stored_files(media_root) == []
 
 
-@pytest.mark.parametrize("data", [b"not a pdf", encrypted_pdf(), broken_pdf()])
-def test_refused_upload_stores_nothing(upcoming_talk, media_root, data):
+@pytest.mark.parametrize("data", [b"", b"not a pdf", b"PK\x03\x04 a pptx"])
+def test_the_request_refuses_what_needs_no_parsing_and_stores_nothing(
+    upcoming_talk, media_root, data
+):
     with pytest.raises(slides.SlidesError):
-        slides.store_slides(upcoming_talk, upload(data))
+        slides.submit_slides(upcoming_talk, upload(data))
     upcoming_talk.refresh_from_db()
-    assert not upcoming_talk.slides_file
-    assert upcoming_talk.slides_filename == "" and upcoming_talk.slides_pages is None
+    assert not upcoming_talk.slides_file and not upcoming_talk.slides_pending
+    assert upcoming_talk.slides_state == SlidesState.NONE
     assert stored_files(media_root) == []
 
 
-def test_nul_characters_never_reach_the_text(upcoming_talk, media_root, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(encrypted_pdf(), "encrypted"), (broken_pdf(), "damaged"), (blank_pdf(pages=0), "no pages")],
+    ids=["encrypted", "broken", "no-pages"],
+)
+def test_a_refused_pdf_keeps_the_old_slides_and_says_why(media_root, data, reason):
+    from tests.members.conftest import make_talk
+
+    talk = make_talk(days=7)
+    submit_and_process(talk, text_pdf("The good deck"), "good.pdf")
+    talk.refresh_from_db()
+    good = talk.slides_file.name
+
+    assert submit_and_process(talk, data, "new.pdf") == "refused"
+    talk.refresh_from_db()
+    assert talk.slides_file.name == good and talk.slides_filename == "good.pdf"
+    assert "The good deck" in talk.slides_text and talk.slides_pages == 1
+    assert talk.slides_state == SlidesState.REFUSED and not talk.slides_pending
+    assert talk.slides_pending_filename == "new.pdf"
+    assert reason in talk.slides_refusal_message
+    # The refused file is gone; the good one is the only file left.
+    assert [p.name for p in stored_files(media_root)] == [good.rsplit("/", 1)[1]]
+    # The next good upload clears the refusal.
+    assert submit_and_process(talk, text_pdf("Better deck")) == "accepted"
+    talk.refresh_from_db()
+    assert talk.slides_state == SlidesState.NONE and talk.slides_refusal_message == ""
+
+
+def test_the_refusal_is_shown_in_the_readers_language(upcoming_talk, media_root, settings):
+    settings.SLIDES_MAX_PAGES = 2
+    submit_and_process(upcoming_talk, blank_pdf(pages=3))
+    talk = Talk.objects.get(pk=upcoming_talk.pk)
+    assert talk.slides_refusal == {
+        "message": "The PDF has %(pages)d pages; slides may have at most %(limit)d.",
+        "params": {"pages": 3, "limit": 2},
+    }
+    with override("en"):
+        assert talk.slides_refusal_message == "The PDF has 3 pages; slides may have at most 2."
+    with override("zh-hans"):
+        chinese = talk.slides_refusal_message
+    assert "3" in chinese and "2" in chinese and "pages" not in chinese
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_newer_upload_supersedes_a_pending_one(media_root):
+    from tests.members.conftest import make_talk
+
+    talk = make_talk(days=7)
+    first = slides.submit_slides(talk, upload(text_pdf("First"))).slides_pending.name
+    second = slides.submit_slides(talk, upload(text_pdf("Second"))).slides_pending.name
+    # The first pending file went when the second upload was committed.
+    assert [p.name for p in stored_files(media_root)] == [second.rsplit("/", 1)[1]]
+    assert slides.process_pending(talk.pk, first) == "superseded"
+    assert slides.process_pending(talk.pk, second) == "accepted"
+    talk.refresh_from_db()
+    assert "Second" in talk.slides_text
+    # A re-delivered task for a file already decided does nothing either.
+    assert slides.process_pending(talk.pk, second) == "superseded"
+
+
+def test_the_task_refuses_a_file_that_ran_out_of_its_time_limit(
+    upcoming_talk, media_root, monkeypatch
+):
+    def too_slow(file):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(slides, "read_slides", too_slow)
+    assert submit_and_process(upcoming_talk, text_pdf("Slow")) == "refused"
+    upcoming_talk.refresh_from_db()
+    assert "took too long" in upcoming_talk.slides_refusal_message
+
+
+def test_the_time_limit_is_not_mistaken_for_a_damaged_file(monkeypatch):
+    # pypdf's failures are caught broadly; the task's soft time limit must pass through.
+    def interrupted(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("pypdf.PdfReader.__init__", interrupted)
+    with pytest.raises(SoftTimeLimitExceeded):
+        slides.read_slides(upload(text_pdf("x")))
+
+
+def test_a_file_that_keeps_killing_the_worker_is_refused(upcoming_talk, media_root):
+    talk = slides.submit_slides(upcoming_talk, upload(text_pdf("Poison")))
+    # Three earlier runs died mid-task (counted before the work); this is the fourth.
+    Talk.objects.filter(pk=talk.pk).update(slides_attempts=slides.MAX_ATTEMPTS)
+    assert slides.process_pending(talk.pk, talk.slides_pending.name) == "refused"
+    talk.refresh_from_db()
+    assert "stopped the worker 3 times" in talk.slides_refusal_message
+    assert not talk.slides_file
+
+
+def test_a_missing_pending_file_is_refused(upcoming_talk, media_root):
+    talk = slides.submit_slides(upcoming_talk, upload(text_pdf("Gone")))
+    talk.slides_pending.storage.delete(talk.slides_pending.name)
+    assert slides.process_pending(talk.pk, talk.slides_pending.name) == "refused"
+    talk.refresh_from_db()
+    assert "missing" in talk.slides_refusal_message
+
+
+def test_the_sweep_resends_refused_by_the_broker_and_lost_uploads(
+    upcoming_talk, media_root, monkeypatch
+):
+    from tests.members.conftest import make_talk
+
+    now = timezone.now()
+    sent = []
+    monkeypatch.setattr(slides, "_send", lambda talk_id, name: sent.append(talk_id))
+    unqueued = slides.submit_slides(upcoming_talk, upload(text_pdf("A")))
+    lost = slides.submit_slides(make_talk(days=14), upload(text_pdf("B")))
+    fresh = slides.submit_slides(make_talk(days=21), upload(text_pdf("C")))
+    Talk.objects.filter(pk=unqueued.pk).update(slides_state=SlidesState.UNQUEUED)
+    Talk.objects.filter(pk=lost.pk).update(slides_queued_at=now - datetime.timedelta(minutes=11))
+    Talk.objects.filter(pk=fresh.pk).update(slides_queued_at=now - datetime.timedelta(minutes=5))
+    sent.clear()
+    assert slides.requeue_waiting(now) == 2
+    assert sorted(sent) == sorted([unqueued.pk, lost.pk])
+    assert Talk.objects.get(pk=unqueued.pk).slides_state == SlidesState.PROCESSING
+
+
+def test_the_pending_state_is_a_database_constraint(upcoming_talk):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Talk.objects.filter(pk=upcoming_talk.pk).update(slides_state=SlidesState.PROCESSING)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Talk.objects.filter(pk=upcoming_talk.pk).update(slides_pending="slides/2026/x.pdf")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Talk.objects.filter(pk=upcoming_talk.pk).update(slides_state="bogus")
+
+
+def test_nul_characters_never_reach_the_text(monkeypatch):
     monkeypatch.setattr("pypdf._page.PageObject.extract_text", lambda self, *a, **k: "bad\x00text")
     info = slides.read_slides(upload(blank_pdf()))
     assert info.text == "badtext"

@@ -1,6 +1,7 @@
 """Slides work bounded (issue 12): the body of an upload nobody may make is never read, an
-over-size body is cut off while it is read, a crafted 10,000-page PDF is refused, and only a
-confirmed lead or an organiser uploads."""
+over-size body is cut off while it is read, the request parses no PDF (the slides task does),
+a crafted 10,000-page PDF is refused by the task, a broker outage keeps the upload for the
+sweep, and only a confirmed lead or an organiser uploads."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
 from sessions import slides
-from sessions.models import Presenter
+from sessions.models import Presenter, SlidesState, Talk
 from tests.conftest import FROZEN_NOW
-from tests.members.conftest import person_of
+from tests.members.conftest import person_of, use_broker
 from tests.members.pdfs import shared_stream_pdf, text_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
@@ -98,7 +99,7 @@ def test_an_unconfirmed_lead_uploads_once_confirmed(client, upcoming_talk, membe
     row.save()
     data = {"slides": SimpleUploadedFile("deck.pdf", text_pdf("Hello"))}
     response = client.post(url(upcoming_talk), data, follow=True)
-    assert "Slides uploaded (1 page" in response.content.decode()
+    assert "Slides received: they are being processed." in response.content.decode()
 
 
 def test_the_csrf_check_still_applies_to_an_allowed_uploader(upcoming_talk, member, media_root):
@@ -155,6 +156,73 @@ def test_a_crafted_10000_page_pdf_is_refused_by_its_page_count(settings):
     data = shared_stream_pdf(pages=10_000, operations=50)
     with pytest.raises(slides.SlidesError, match="has 10000 pages; slides may have at most 500"):
         slides.read_slides(SimpleUploadedFile("crafted.pdf", data))
+
+
+def test_the_request_does_no_pdf_work(client, upcoming_talk, member, media_root, monkeypatch):
+    lead(upcoming_talk, member)
+    client.force_login(member)
+
+    def explode(*args, **kwargs):
+        raise AssertionError("pypdf opened the upload inside the request")
+
+    # Both ways the code could reach it: the module's name and the class's constructor.
+    monkeypatch.setattr("pypdf.PdfReader", explode)
+    monkeypatch.setattr("pypdf._reader.PdfReader.__init__", explode)
+    data = {"slides": SimpleUploadedFile("deck.pdf", text_pdf("Hello"))}
+    response = client.post(url(upcoming_talk), data, follow=True)
+    html = response.content.decode()
+    assert "Slides received: they are being processed." in html
+    assert "Slides are being processed" in html
+    assert 'hx-trigger="every 2s"' in html  # the slides part asks again until it is decided
+    talk = Talk.objects.get(pk=upcoming_talk.pk)
+    assert talk.slides_state == SlidesState.PROCESSING and talk.slides_pending
+    assert not talk.slides_file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_crafted_pdf_uploaded_is_refused_by_the_task(
+    client, upcoming_talk, member, media_root, eager_tasks
+):
+    lead(upcoming_talk, member)
+    client.force_login(member)
+    data = {"slides": SimpleUploadedFile("crafted.pdf", shared_stream_pdf(10_000, 50))}
+    response = client.post(url(upcoming_talk), data, follow=True)
+    html = response.content.decode()
+    assert "has 10000 pages; slides may have at most 500" in html
+    talk = Talk.objects.get(pk=upcoming_talk.pk)
+    assert talk.slides_state == SlidesState.REFUSED
+    assert not talk.slides_file and not talk.slides_pending
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+    # The talk page says so once the message of the upload is gone.
+    html = client.get(f"/talks/{talk.pk}/edit/").content.decode()
+    assert "“crafted.pdf” was not accepted: The PDF has 10000 pages" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_upload_is_kept_and_sent_by_the_sweep(
+    client, upcoming_talk, member, media_root, broker_down
+):
+    lead(upcoming_talk, member)
+    client.force_login(member)
+    data = {"slides": SimpleUploadedFile("deck.pdf", text_pdf("Kept while Redis is down"))}
+    response = client.post(url(upcoming_talk), data)
+    assert response.status_code == 302
+    talk = Talk.objects.get(pk=upcoming_talk.pk)
+    assert talk.slides_state == SlidesState.UNQUEUED
+    assert talk.slides_pending.storage.exists(talk.slides_pending.name)
+    html = client.get(response["Location"]).content.decode()
+    assert "could not be queued for processing" in html
+    assert 'hx-trigger="every 2s"' not in html  # nothing to poll for until it is sent
+
+    # The sweep sends it once the broker is back; the task (run eagerly here) accepts it.
+    from readinggroup.celery import app
+
+    use_broker("memory://")
+    app.conf.task_always_eager = True
+    assert slides.requeue_waiting() == 1
+    talk.refresh_from_db()
+    assert talk.slides_state == SlidesState.NONE
+    assert "Kept while Redis is down" in talk.slides_text
 
 
 def test_a_shared_content_stream_is_read_once(settings, monkeypatch):
