@@ -282,3 +282,36 @@ def test_download_name_is_safe(original, expected):
     from sessions.models import Talk
 
     assert slides.download_name(Talk(pk=7, slides_filename=original)) == expected
+
+
+def test_search_sees_the_text_once_the_task_accepted_it(upcoming_talk, media_root):
+    from papers.selectors import catalogue
+
+    def found(q: str) -> list[str]:
+        return [hit.url for hit in catalogue(q) if hit.kind == "slides"]
+
+    here = upcoming_talk.session.get_absolute_url()
+    talk = slides.submit_slides(upcoming_talk, upload(text_pdf("The quokka benchmark")))
+    assert found("quokka") == []  # waiting: nothing read, nothing indexed
+    slides.process_pending(talk.pk, talk.slides_pending.name)
+    assert found("quokka") == [here]
+    # A refused upload leaves the accepted deck's text in the index.
+    talk = slides.submit_slides(Talk.objects.get(pk=talk.pk), upload(encrypted_pdf()))
+    slides.process_pending(talk.pk, talk.slides_pending.name)
+    assert found("quokka") == [here]
+    # A newer deck replaces it.
+    talk = slides.submit_slides(Talk.objects.get(pk=talk.pk), upload(text_pdf("Wombats only")))
+    slides.process_pending(talk.pk, talk.slides_pending.name)
+    assert found("quokka") == [] and found("wombats") == [here]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_talk_removes_its_pending_file_too(media_root):
+    from tests.members.conftest import make_talk
+
+    talk = make_talk(days=7)
+    submit_and_process(talk, text_pdf("Accepted"))
+    slides.submit_slides(Talk.objects.get(pk=talk.pk), upload(text_pdf("Waiting")))
+    assert len(stored_files(media_root)) == 2
+    Talk.objects.get(pk=talk.pk).delete()
+    assert stored_files(media_root) == []
