@@ -397,7 +397,7 @@ def _accept(talk_id: int, name: str, info: SlidesInfo) -> str:
 
 
 def _refuse(talk_id: int, name: str, error: SlidesError) -> str:
-    logger.info("Refused the slides of talk %s: %s", talk_id, error.message)
+    logger.info("Refused the slides of talk %s: %s", talk_id, error)
     with transaction.atomic():
         talk = Talk.objects.select_for_update().filter(pk=talk_id, slides_pending=name).first()
         if talk is None:

@@ -81,3 +81,28 @@ def shared_stream_pdf(pages: int = 10_000, operations: int = 2_000) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def many_streams_pdf(pages: int = 200, operations: int = 2_000) -> bytes:
+    """`pages` pages, each with a content stream of its own of `operations` text operations:
+    every page's text has to be read, so its extraction takes seconds (a slow honest deck)."""
+    writer = PdfWriter()
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    resources = writer._add_object(
+        DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    )
+    for number in range(pages):
+        page = writer.add_blank_page(width=720, height=405)
+        page[NameObject("/Resources")] = resources
+        stream = DecodedStreamObject()
+        stream.set_data(b"BT /F1 1 Tf " + f"1 0 Td (p{number}) Tj ".encode() * operations + b"ET")
+        page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
