@@ -57,6 +57,15 @@ class TalkAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_select_related = ["session", "paper"]
     raw_id_fields = ["paper", "session"]
     inlines = [PresenterInline]
+    # The slides task's bookkeeping (sessions/slides.py): shown, never edited by hand.
+    readonly_fields = [
+        "slides_pending",
+        "slides_pending_filename",
+        "slides_state",
+        "slides_refusal",
+        "slides_attempts",
+        "slides_queued_at",
+    ]
 
 
 @admin.register(Person)

@@ -315,3 +315,11 @@ def test_deleting_a_talk_removes_its_pending_file_too(media_root):
     assert len(stored_files(media_root)) == 2
     Talk.objects.get(pk=talk.pk).delete()
     assert stored_files(media_root) == []
+
+
+def test_the_admin_shows_the_upload_state_read_only(client, organiser, upcoming_talk, media_root):
+    slides.submit_slides(upcoming_talk, upload(text_pdf("x")))
+    client.force_login(organiser)
+    html = client.get(f"/admin/schedule/talk/{upcoming_talk.pk}/change/").content.decode()
+    assert "being processed" in html
+    assert 'name="slides_state"' not in html and 'name="slides_pending"' not in html
