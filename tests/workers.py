@@ -32,16 +32,24 @@ def database_url() -> str:
 
 @contextlib.contextmanager
 def running_workers(
-    queue: str, names: list[str], env: dict[str, str], logs: Path, ready_within: float = 30
+    queue: str,
+    names: list[str],
+    env: dict[str, str],
+    logs: Path,
+    ready_within: float = 30,
+    pool: str = "solo",
 ) -> Iterator[list[Path]]:
-    """One solo-pool worker per name, reading only `queue`; yields their log files once every
-    one answers a ping. The test fails with the logs' tails if one dies or stays silent."""
+    """One worker per name (solo pool, or `pool="prefork"` with one child: task time limits
+    need a pool that can interrupt its child), reading only `queue`; yields their log files
+    once every one answers a ping. The test fails with the logs' tails if one dies or stays
+    silent."""
     processes, log_files = [], []
     for name in names:
         log = logs / f"{name.split('@')[0]}.log"
         log_files.append(log)
         command = [str(Path(sys.executable).parent / "celery"), "-A", "readinggroup", "worker"]
-        command += ["--pool=solo", "--loglevel=info", "--without-gossip", "--without-mingle"]
+        command += [f"--pool={pool}", "--concurrency=1"]
+        command += ["--loglevel=info", "--without-gossip", "--without-mingle"]
         command += ["-Q", queue, "-n", name]
         processes.append(
             subprocess.Popen(

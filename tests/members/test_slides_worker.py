@@ -9,24 +9,19 @@ when REQUIRE_SERVICES=1.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from readinggroup.celery import app as celery_app
 from sessions import slides
 from sessions.models import SlidesState, Talk
 from sessions.tasks import process_slides
-from tests.arxiv.test_integration import database_url
 from tests.members.conftest import make_talk
 from tests.members.pdfs import many_streams_pdf, shared_stream_pdf, text_pdf
+from tests.workers import database_url, running_workers
 
-ROOT = Path(__file__).resolve().parents[2]
 TASK_SECONDS = 1
 
 
@@ -50,42 +45,8 @@ def worker(redis_url, postgres, transactional_db, media_root, tmp_path, monkeypa
         # The text budget alone would let the slow deck finish: the task's limit must stop it.
         "SLIDES_TEXT_SECONDS": "60",
     }
-    name = f"{queue}@localhost"
-    log = tmp_path / "worker.log"
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "readinggroup",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=1",
-            "--loglevel=info",
-            "--without-gossip",
-            "--without-mingle",
-            "-Q",
-            queue,
-            "-n",
-            name,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not come up:\n{log.read_text()[-3000:]}")
-        yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_workers(queue, [f"{queue}@localhost"], env, tmp_path, pool="prefork") as logs:
+        yield logs[0]
 
 
 def wait_until_decided(talks, log, seconds=40) -> None:

@@ -662,6 +662,7 @@ def test_exports_mark_a_sign_up_not_yet_confirmed(client, term):
 
     body = client.get(f"/terms/{session.term.slug}/schedule.ics").content
     events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+
     def day(event) -> datetime.date:
         start = event.decoded("DTSTART")
         return start.date() if isinstance(start, datetime.datetime) else start
