@@ -24,7 +24,6 @@ import uuid
 from collections.abc import Iterable
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -37,7 +36,7 @@ from notifications import kinds
 from notifications.models import Message, OptOut, OutboxSettings
 from notifications.rendering import Rendered, compose, render
 from notifications.unsubscribe import footer_for, list_unsubscribe_headers
-from readinggroup.queue import BROKER_ERRORS
+from readinggroup import queue
 
 logger = logging.getLogger("notifications")
 
@@ -113,20 +112,14 @@ def _store(*, key: str, kind: str, to: list[str], rendered: Rendered, **fields) 
 
 def enqueue(message: Message) -> None:
     """Send the delivery task after the commit (at once outside a transaction)."""
-    transaction.on_commit(partial(_send_delivery_task, message.pk))
+    queue.send_on_commit(DELIVER_TASK, [message.pk], partial(_refused, message.pk))
 
 
-def _send_delivery_task(message_id: int) -> None:
-    # Looked up by name: notifications.tasks wraps this module, which never imports it.
-    task = current_app.tasks[DELIVER_TASK]
-    try:
-        task.delay(message_id)
-    except BROKER_ERRORS as exc:
-        # Marked, so that the next sweep (requeue_lost) hands it over again in minutes.
-        Message.objects.filter(pk=message_id, state=Message.State.QUEUED).update(
-            state=Message.State.UNQUEUED, updated_at=timezone.now()
-        )
-        logger.warning("mail %s could not be queued, the sweep sends it: %s", message_id, exc)
+def _refused(message_id: int, error: Exception) -> None:
+    # Marked, so that the next sweep (requeue_lost) hands it over again in minutes.
+    Message.objects.filter(pk=message_id, state=Message.State.QUEUED).update(
+        state=Message.State.UNQUEUED, updated_at=timezone.now()
+    )
 
 
 def record_email(email: EmailMessage) -> Message:
@@ -252,7 +245,7 @@ def requeue_lost(older_than_minutes: int = 120) -> int:
         Message.objects.filter(pk=pk, state=Message.State.UNQUEUED).update(
             state=Message.State.QUEUED, updated_at=timezone.now()
         )
-        _send_delivery_task(pk)
+        queue.send_now(DELIVER_TASK, [pk], partial(_refused, pk))
     return len(lost)
 
 
