@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from papers.arxiv.sync import FETCH_TASK, REFRESH_LIMIT, is_stuck, papers_due_for_refresh
 from papers.identifiers import InvalidArxivId, normalize_title, validate_arxiv_id
 from papers.models import Paper
+from papers.search.catalogue_version import catalogue_changed
 from readinggroup import queue
 
 logger = logging.getLogger("papers.arxiv")
@@ -70,6 +71,8 @@ def request_fetch(paper_ids: Iterable[int], force: bool = False) -> list[int]:
         Paper.objects.filter(pk__in=queued).update(
             fetch_status=Paper.FetchStatus.QUEUED, updated_at=timezone.now()
         )
+        if queued:  # a paper "not on arXiv" queued again is public again: cached lists move
+            catalogue_changed()
         enqueue_fetch(queued, force=force)
     return queued
 

@@ -6,6 +6,7 @@ papers app never reads the Talk model and the import direction stays papers <- s
 
 from __future__ import annotations
 
+from papers.search.catalogue_version import catalogue_changed
 from papers.search.models import SearchDocument
 
 
@@ -27,7 +28,9 @@ def put_slides(
             "slides": text,
         },
     )
+    catalogue_changed()  # cached search results (selectors.Listing) must see the new text
 
 
 def remove_slides(talk_id: int) -> None:
-    SearchDocument.objects.filter(kind=SearchDocument.Kind.SLIDES, talk_id=talk_id).delete()
+    if SearchDocument.objects.filter(kind=SearchDocument.Kind.SLIDES, talk_id=talk_id).delete()[0]:
+        catalogue_changed()

@@ -6,17 +6,23 @@ query, the database ranks (SQLite: FTS5 bm25; PostgreSQL: ts_rank over the weigh
 without one, pages are read in list order off the index's sort columns. A page costs the same
 queries at any catalogue size: the count (cached without a query), the page's documents, and
 its papers with their topics and links.
+
+Ranking is the one cost that grows with the matches (a common word matches a fifth of the
+catalogue, and each match's rank is computed before the LIMIT), so a query's best
+RANKED_CACHED document ids and its count are computed in one statement and cached with the
+catalogue version: the next pages and the same search again read them from the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +33,10 @@ from papers.search.models import SearchDocument
 from papers.search.text import Query, fts5_expression, snippet, tsquery_expression
 
 LIST_ORDER = ("-sort_year", "sort_venue", "sort_position", "title", "paper_id")
+
+# How many of a query's best matches are ranked once and cached (40 list pages, 5 API pages
+# of 200); a page beyond them is ranked on its own.
+RANKED_CACHED = 1000
 
 # Where a paper matched, in the order a reader cares about; the first with a match is shown.
 PAPER_FIELDS = [
@@ -133,9 +143,7 @@ class Listing(Sequence):
         self.filters = filters
         self.papers_only = papers_only or bool(filters)
         self._count: int | None = None
-        # PostgreSQL with a query: every match's id, best first. One pass over the matches
-        # gives both the count and the pages (a count(*) would read every match's row again).
-        self._ranked: list[int] | None = None
+        self._ranked: tuple[list[int], int] | None = None
 
     def _documents(self) -> QuerySet[SearchDocument]:
         # Papers the public catalogue hides (Paper.objects.public()) are few: leave them out.
@@ -157,10 +165,8 @@ class Listing(Sequence):
                     )
                 else:
                     self._count = documents.count()
-            elif connection.vendor == "postgresql":
-                self._count = len(self._postgres_ranked())
             else:
-                self._count = self._sqlite_count()
+                self._count = self._best()[1]
         return self._count
 
     def __len__(self) -> int:
@@ -179,16 +185,15 @@ class Listing(Sequence):
             return []
         if not self.query:
             return self._list_page(start, stop)
-        if connection.vendor == "postgresql":
-            ids = self._postgres_ranked()[start:stop]
-            documents = SearchDocument.objects.filter(id__in=ids).values_list(
-                "id", "kind", "paper_id", "title", "slides", "label", "url"
-            )
-            by_id = {row[0]: row[1:] for row in documents}
-            rows = [by_id[pk] for pk in ids if pk in by_id]
+        if stop <= RANKED_CACHED:
+            ids = self._best()[0][start:stop]
         else:
-            rows = self._sqlite_page(start, stop)
-        return self._hits(rows)
+            ids = self._rank(start, stop - start)[0]
+        documents = SearchDocument.objects.filter(id__in=ids).values_list(
+            "id", "kind", "paper_id", "title", "slides", "label", "url"
+        )
+        by_id = {row[0]: row[1:] for row in documents}
+        return self._hits([by_id[pk] for pk in ids if pk in by_id])
 
     # --- No query: list order, straight off an index --------------------------------------
 
@@ -202,31 +207,56 @@ class Listing(Sequence):
         papers = _papers_by_id([pk for pk in ids if pk is not None])
         return [Hit(kind="paper", paper=papers[pk]) for pk in ids if pk in papers]
 
-    # --- PostgreSQL -----------------------------------------------------------------------
+    # --- A query: ranked --------------------------------------------------------------------
+
+    def _best(self) -> tuple[list[int], int]:
+        """The best RANKED_CACHED matches' document ids, best first, and the number of all
+        matches, cached with the catalogue version (not for the "presented" filter, which
+        moves with the schedule and the date)."""
+        if self._ranked is None:
+            if self.filters.cacheable:
+                search = repr((self.query.words, self.filters.key(), self.papers_only))
+                digest = hashlib.sha256(search.encode()).hexdigest()[:32]
+                self._ranked = catalogue_version.cached(
+                    f"search:{digest}", lambda: self._rank(0, RANKED_CACHED)
+                )
+            else:
+                self._ranked = self._rank(0, RANKED_CACHED)
+        return self._ranked
+
+    def _rank(self, offset: int, limit: int) -> tuple[list[int], int]:
+        """Document ids `offset` to `offset + limit` by relevance, and the number of all
+        matches (one statement: the ranking reads every match anyway; 0 past the end)."""
+        if connection.vendor == "postgresql":
+            rows = list(
+                self._documents()
+                .filter(vector=self._tsquery())
+                .annotate(
+                    rank=SearchRank(F("vector"), self._tsquery()),
+                    total=Window(Count("id")),
+                )
+                .order_by("-rank", "id")
+                .values_list("id", "total")[offset : offset + limit]
+            )
+        else:
+            where, params = self._sqlite_where()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT rowid, count(*) OVER () FROM papers_search_fts"
+                    f" WHERE {where} ORDER BY rank, rowid LIMIT %s OFFSET %s",
+                    [*params, limit, offset],
+                )
+                rows = cursor.fetchall()
+        return [pk for pk, _ in rows], rows[0][1] if rows else 0
 
     def _tsquery(self) -> SearchQuery:
         # "raw": the expression is built from letter-and-digit tokens only (text.py), with the
         # prefix match on the last word that websearch syntax cannot say.
         return SearchQuery(tsquery_expression(self.query), search_type="raw", config="simple")
 
-    def _postgres_ranked(self) -> list[int]:
-        if self._ranked is None:
-            self._ranked = list(
-                self._postgres_matches()
-                .annotate(rank=SearchRank(F("vector"), self._tsquery()))
-                .order_by("-rank", "id")
-                .values_list("id", flat=True)
-            )
-        return self._ranked
-
-    def _postgres_matches(self) -> QuerySet[SearchDocument]:
-        return self._documents().filter(vector=self._tsquery())
-
-    # --- SQLite ---------------------------------------------------------------------------
-
     def _sqlite_where(self) -> tuple[str, list]:
         """The FTS table's WHERE: the match, and the documents the filters allow by rowid
-        (the FTS table ranks on its own; only the page's rows are joined to their text)."""
+        (the FTS table ranks on its own; only the page's rows are read from the documents)."""
         where, params = ["papers_search_fts MATCH %s"], [fts5_expression(self.query)]
         if self.filters:
             # The filters as the ORM writes them, as a subquery of document ids.
@@ -244,25 +274,6 @@ class Listing(Sequence):
             where.append(f"papers_search_fts.rowid NOT IN ({sql})")
             params += left_params
         return " AND ".join(where), params
-
-    def _sqlite_count(self) -> int:
-        where, params = self._sqlite_where()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM papers_search_fts WHERE {where}", params)
-            return cursor.fetchone()[0]
-
-    def _sqlite_page(self, start: int, stop: int) -> list[tuple]:
-        where, params = self._sqlite_where()
-        sql = (
-            "SELECT d.kind, d.paper_id, d.title, d.slides, d.label, d.url FROM ("
-            f"SELECT rowid AS id, rank FROM papers_search_fts WHERE {where}"
-            " ORDER BY rank LIMIT %s OFFSET %s"
-            ") AS ranked JOIN papers_searchdocument d ON d.id = ranked.id"
-            " ORDER BY ranked.rank, d.id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, stop - start, start])
-            return cursor.fetchall()
 
     # --- Both -----------------------------------------------------------------------------
 

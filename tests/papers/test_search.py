@@ -128,6 +128,34 @@ def test_the_index_follows_bulk_writes_and_deletes():
     assert SearchDocument.objects.filter(kind="paper").count() == 2
 
 
+def test_a_cached_search_follows_the_catalogue(django_assert_num_queries):
+    """A search's ranking is cached with the catalogue version: a change moves it."""
+    factories.PaperFactory(title="Pangolin scales")
+    assert found("pangolin") == ["Pangolin scales"]
+    with django_assert_num_queries(4):  # documents, papers, topics, links: no ranking
+        assert found("pangolin") == ["Pangolin scales"]
+    factories.PaperFactory(title="Pangolin scales again", notes="")
+    assert found("pangolin") == ["Pangolin scales", "Pangolin scales again"]
+    talk = factories.TalkFactory(slides_text="a slide about pangolins")
+    assert [hit.kind for hit in catalogue("pangolin")] == ["paper", "paper", "slides"]
+    talk.delete()
+    assert len(found("pangolin")) == 2
+
+
+def test_pages_past_the_cached_ranking_are_ranked_on_their_own(monkeypatch):
+    from papers.search import selectors
+
+    for number in range(7):
+        factories.PaperFactory(title=f"Okapi {number}", notes="okapi " * number)
+    everything = found("okapi")
+    monkeypatch.setattr(selectors, "RANKED_CACHED", 3)
+    listing = catalogue("okapi")
+    assert listing.count() == 7
+    assert [hit.paper.title for hit in listing[0:3]] == everything[0:3]
+    assert [hit.paper.title for hit in listing[2:6]] == everything[2:6]
+    assert [hit.paper.title for hit in listing[6:9]] == everything[6:]
+
+
 def test_list_order_follows_a_venue_rename_and_a_year_change(client):
     old = factories.PaperFactory(
         title="Old one", proceedings__venue__name="AAA", proceedings__year=2020
