@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A repeat visit's 304 (anonymous, validators match) returns here, before everything else.
+    "sessions.caching.NotModifiedMiddleware",
     # Above the page cache too: cached pages and 304s carry these headers.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -11,6 +11,11 @@ version when it is saved or deleted (sessions/signals.py).
 The pages also change with the date (the next session moves on), so today's date is part of
 the token and Last-Modified is never earlier than today's midnight.
 
+A repeat visit's conditional request is answered even earlier: `NotModifiedMiddleware`, right
+after SecurityMiddleware, computes the same validators (`_validators`) and returns the 304
+before the CSP, permissions-policy, frame and locale middleware, whose headers a bodiless 304
+does not need.
+
 Two ways in, one code path (`_serve`): `PublicPageCacheMiddleware`, placed before the session,
 auth and message middleware, answers anonymous visitors (no session or messages cookie) from
 the cache or with a 304 before any of that work; the `schedule_cached` decorator on each view
@@ -50,7 +55,6 @@ from django.utils.cache import (
 )
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
-from django_htmx.middleware import HtmxDetails
 
 logger = logging.getLogger(__name__)
 
@@ -240,13 +244,20 @@ def _cache_set(key: str, value: object, seconds: int = CACHE_SECONDS) -> None:
 
 
 def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None) or HtmxDetails(request)
-    return bool(htmx) and not htmx.history_restore_request
+    # What django-htmx's HtmxDetails reads (bool() and history_restore_request), from META:
+    # request.headers would build a dict of every header, a good part of a 304's cost.
+    meta = request.META
+    return (
+        meta.get("HTTP_HX_REQUEST") == "true"
+        and meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true"
+    )
 
 
 def _keep_only(request: HttpRequest, params: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     """Drop the query parameters the page does not read, so that what it renders (a sign-in
     link's `next`, say) depends only on the cache key."""
+    if not request.META.get("QUERY_STRING"):
+        return []  # most requests: no QueryDict to parse
     kept = [(name, request.GET.getlist(name)) for name in params if name in request.GET]
     if len(kept) != len(request.GET):
         query = QueryDict(mutable=True)
@@ -258,21 +269,36 @@ def _keep_only(request: HttpRequest, params: tuple[str, ...]) -> list[tuple[str,
     return kept
 
 
+def _validators(
+    request: HttpRequest, view_name: str, params: tuple[str, ...], language: str | None = None
+) -> tuple[str, ScheduleState]:
+    """The page's cache key digest (its ETag) and the schedule state, for `language` (by
+    default the active one)."""
+    state = schedule_state()
+    kept = _keep_only(request, params)
+    variant = "fragment" if _is_fragment(request) else "page"
+    # The host too: the exports write absolute links. The language LocaleMiddleware activated
+    # (cookie or Accept-Language) picks the page's words and dates.
+    language = language or translation.get_language()
+    where = f"{request.get_host()}{request.path}"
+    key_source = f"{view_name}|{variant}|{language}|{where}|{kept!r}|{state.token}"
+    digest = hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
+    return digest, state
+
+
+def _revalidate_headers(response: HttpResponse) -> None:
+    # Revalidate every time: a 304 costs no rendering (and no query while the state is cached).
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ["HX-Request", "Cookie", "Accept-Language"])
+
+
 def _serve(
     request: HttpRequest,
     view_name: str,
     params: tuple[str, ...],
     render: Callable[[HttpRequest], HttpResponse],
 ) -> HttpResponse:
-    state = schedule_state()
-    kept = _keep_only(request, params)
-    variant = "fragment" if _is_fragment(request) else "page"
-    # The host too: the exports write absolute links. The language LocaleMiddleware activated
-    # (cookie or Accept-Language) picks the page's words and dates.
-    language = translation.get_language()
-    where = f"{request.get_host()}{request.path}"
-    key_source = f"{view_name}|{variant}|{language}|{where}|{kept!r}|{state.token}"
-    digest = hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
+    digest, state = _validators(request, view_name, params)
     cache_key = f"schedule-page:{digest}"
 
     def respond(request: HttpRequest) -> HttpResponse:
@@ -310,9 +336,7 @@ def _serve(
     if not response.has_header("ETag"):
         response["ETag"] = etag
     if response.status_code in (200, 304):
-        # Revalidate every time: a 304 costs no rendering (and no query while the state is cached).
-        patch_cache_control(response, no_cache=True)
-        patch_vary_headers(response, ["HX-Request", "Cookie", "Accept-Language"])
+        _revalidate_headers(response)
         if not response.streaming and not response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
     else:  # an error page is never revalidated against the schedule's version
@@ -393,3 +417,43 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
 
         return _serve(request, view_name, params, render)
+
+
+class NotModifiedMiddleware:
+    """Answer an anonymous visitor's conditional GET of a cached page with 304 first of all.
+
+    A 304 has no body for the CSP, permissions-policy, frame or language headers to guard (the
+    browser keeps those of the page it has), so it returns before that middleware, right
+    after SecurityMiddleware (whose HTTPS redirect still comes first). It picks the language
+    as LocaleMiddleware would and computes the same validators as `_serve`; a request whose
+    validators do not match goes on down the stack unchanged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if (
+            request.method not in ("GET", "HEAD")
+            or not ("HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta)
+            or any(c in request.COOKIES for c in self.cookies)
+        ):
+            return self.get_response(request)
+        marker = _cache_marker(request.path_info)
+        if marker is None:
+            return self.get_response(request)
+        # The language LocaleMiddleware will activate (this site has no language prefixes).
+        language = translation.get_language_from_request(request)
+        digest, state = _validators(request, *marker, language=language)
+        last_modified = int(state.last_modified.timestamp())
+        response = get_conditional_response(
+            request, etag=quote_etag(digest), last_modified=last_modified
+        )
+        if response is None or response.status_code != 304:
+            return self.get_response(request)
+        response["ETag"] = quote_etag(digest)
+        response["Last-Modified"] = http_date(last_modified)
+        _revalidate_headers(response)
+        return response

@@ -238,6 +238,32 @@ def test_repeat_visit_gets_304_with_etag(client, term):
     assert "no-cache" in first["Cache-Control"]
 
 
+def test_a_304_returns_before_the_rest_of_the_middleware(client, term, settings):
+    """NotModifiedMiddleware answers first: LocaleMiddleware (which sets Content-Language on
+    every response it sees) never runs, yet the language it would pick keys the ETag."""
+    first = client.get("/")
+    assert first["Content-Language"] == "en"
+    again = client.get("/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert "Content-Language" not in again
+    assert again["ETag"] == first["ETag"] and again["Last-Modified"] == first["Last-Modified"]
+    assert "no-cache" in again["Cache-Control"]
+    assert {"Accept-Language", "Cookie", "HX-Request"} <= {
+        v.strip() for v in again["Vary"].split(",")
+    }
+    # The language cookie picks the language ahead of Accept-Language, as LocaleMiddleware does.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get("/", headers={"Accept-Language": "en"})
+    assert chinese["Content-Language"] == "zh-hans" and chinese["ETag"] != first["ETag"]
+    stale = client.get("/", headers={"Accept-Language": "en", "If-None-Match": first["ETag"]})
+    assert stale.status_code == 200 and stale["Content-Language"] == "zh-hans"
+    same = client.get("/", headers={"Accept-Language": "en", "If-None-Match": chinese["ETag"]})
+    assert same.status_code == 304
+    # A fragment is another variant: the page's ETag does not validate it.
+    fragment = client.get("/", headers={"HX-Request": "true", "If-None-Match": chinese["ETag"]})
+    assert fragment.status_code == 200 and fragment["ETag"] != chinese["ETag"]
+
+
 def test_repeat_visit_gets_304_with_if_modified_since(client, term):
     first = client.get("/api/schedule.json")
 
