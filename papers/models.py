@@ -355,6 +355,15 @@ class PaperLink(models.Model):
         return f"{self.get_kind_display()}: {self.url}"
 
     @property
+    def kind_label(self) -> str:
+        """get_kind_display() for the lists: that one hashes every (translated) choice on each
+        call, a tenth of a catalogue page's time with a chip per link."""
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:  # a kind no longer among the choices
+            return self.kind
+
+    @property
     def href(self) -> str:
         """The URL when our pages may link it (a safe scheme), else "": a relative link of the
         source list, or anything typed in the admin, is shown as text."""
