@@ -61,9 +61,9 @@ def child(url: str, papers: int, repeat: int) -> dict:
     from django.test import Client
 
     from papers.catalogue_import import import_conference_list
-    from papers.search.catalogue_version import catalogue_changed
     from papers.conference_list import parse
     from papers.models import Topic
+    from papers.search.catalogue_version import catalogue_changed
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
