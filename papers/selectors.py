@@ -142,6 +142,8 @@ class FilterChoices:
     years: list[int]
     topics: list[tuple[int, str]]  # (id, "Area / Subtopic"), areas first then their children
     proceedings: list[WithAnnotations[Proceedings, PaperCount]]
+    # Each topic's names from its area down (Topic.path), for lists built from values.
+    topic_paths: dict[int, list[str]]
 
 
 def filter_choices() -> FilterChoices:
@@ -161,27 +163,37 @@ def _filter_choices() -> FilterChoices:
     if not any(is_preprint(name) for name in venues) and preprints.exists():
         venues.append(PREPRINT_VENUE)
     years = sorted({p.year for p in proceedings}, reverse=True)
+    paths = topic_paths()
     return FilterChoices(
-        venues=venues, years=years, topics=topic_choices(), proceedings=proceedings
+        venues=venues,
+        years=years,
+        topics=[(pk, " / ".join(path)) for pk, path in paths],
+        proceedings=proceedings,
+        topic_paths=dict(paths),
     )
 
 
 def topic_choices() -> list[tuple[int, str]]:
     """Every topic as (id, path label), each area followed by its subtopics, by name."""
+    return [(pk, " / ".join(path)) for pk, path in topic_paths()]
+
+
+def topic_paths() -> list[tuple[int, list[str]]]:
+    """Every topic as (id, names from its area down), in topic_choices' order (one query)."""
     topics = list(Topic.objects.all())
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)
-    choices: list[tuple[int, str]] = []
+    paths: list[tuple[int, list[str]]] = []
 
-    def walk(parent_id: int | None, prefix: str) -> None:
+    def walk(parent_id: int | None, above: list[str]) -> None:
         for topic in sorted(children.get(parent_id, []), key=lambda t: t.name.lower()):
-            label = f"{prefix}{topic.name}"
-            choices.append((topic.pk, label))
-            walk(topic.pk, f"{label} / ")
+            path = [*above, topic.name]
+            paths.append((topic.pk, path))
+            walk(topic.pk, path)
 
-    walk(None, "")
-    return choices
+    walk(None, [])
+    return paths
 
 
 def get_proceedings(venue: str, year: int) -> Proceedings | None:

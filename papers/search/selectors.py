@@ -185,26 +185,41 @@ class Listing(Sequence):
             return []
         if not self.query:
             return self._list_page(start, stop)
-        if stop <= RANKED_CACHED:
-            ids = self._best()[0][start:stop]
-        else:
-            ids = self._rank(start, stop - start)[0]
+        ids = self._ranked_ids(start, stop)
         documents = SearchDocument.objects.filter(id__in=ids).values_list(
             "id", "kind", "paper_id", "title", "slides", "label", "url"
         )
         by_id = {row[0]: row[1:] for row in documents}
         return self._hits([by_id[pk] for pk in ids if pk in by_id])
 
+    def paper_ids(self, start: int, stop: int) -> list[int]:
+        """The ids of the papers from `start` to `stop`, in order, without building the papers
+        (the JSON API reads values); talks whose slides matched are left out."""
+        if not self.query:
+            return self._list_ids(start, stop)
+        ids = self._ranked_ids(start, stop)
+        documents = SearchDocument.objects.filter(id__in=ids, kind=SearchDocument.Kind.PAPER)
+        paper_of: dict[int, int] = {
+            pk: paper_id
+            for pk, paper_id in documents.values_list("id", "paper_id")
+            if paper_id is not None
+        }
+        return [paper_of[pk] for pk in ids if pk in paper_of]
+
     # --- No query: list order, straight off an index --------------------------------------
 
-    def _list_page(self, start: int, stop: int) -> list[Hit]:
-        ids = list(
+    def _list_ids(self, start: int, stop: int) -> list[int]:
+        ids = (
             self._documents()
             .filter(kind=SearchDocument.Kind.PAPER)
             .order_by(*LIST_ORDER)
             .values_list("paper_id", flat=True)[start:stop]
         )
-        papers = _papers_by_id([pk for pk in ids if pk is not None])
+        return [pk for pk in ids if pk is not None]
+
+    def _list_page(self, start: int, stop: int) -> list[Hit]:
+        ids = self._list_ids(start, stop)
+        papers = _papers_by_id(ids)
         return [Hit(kind="paper", paper=papers[pk]) for pk in ids if pk in papers]
 
     # --- A query: ranked --------------------------------------------------------------------
@@ -223,6 +238,11 @@ class Listing(Sequence):
             else:
                 self._ranked = self._rank(0, RANKED_CACHED)
         return self._ranked
+
+    def _ranked_ids(self, start: int, stop: int) -> list[int]:
+        if stop <= RANKED_CACHED:
+            return self._best()[0][start:stop]
+        return self._rank(start, stop - start)[0]
 
     def _rank(self, offset: int, limit: int) -> tuple[list[int], int]:
         """Document ids `offset` to `offset + limit` by relevance, and the number of all

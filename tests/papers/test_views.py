@@ -276,6 +276,23 @@ def test_api_filters(client, sosp):
     assert client.get(API, {"year": 2024}).json()["count"] == 0
 
 
+def test_api_topics_at_any_depth_and_after_an_unsignalled_write(client, db):
+    """The API reads topic paths from the cached taxonomy: deep ones whole, and a topic the
+    cache has not seen yet (a bulk write moves no catalogue version) still by its path."""
+    area = Topic.objects.create(name="Systems")
+    deep = Topic.objects.create(name="Caches", parent=Topic.objects.create(name="OS", parent=area))
+    deeper = Topic.objects.create(name="Tiered", parent=deep)
+    paper = Paper.objects.create(title="Deep topics")
+    paper.topics.add(deeper)
+    assert client.get(API).json()["results"][0]["topics"] == [["Systems", "OS", "Caches", "Tiered"]]
+    [late] = Topic.objects.bulk_create([Topic(name="Late", parent=area)])
+    Paper.topics.through.objects.bulk_create([Paper.topics.through(paper=paper, topic=late)])
+    assert client.get(API).json()["results"][0]["topics"] == [
+        ["Systems", "Late"],
+        ["Systems", "OS", "Caches", "Tiered"],
+    ]
+
+
 @pytest.mark.parametrize(
     ("params", "status", "message"),
     [
