@@ -267,6 +267,8 @@ class Paper(models.Model):
 
     # Not a column: papers.presented.attach_showings sets it on the papers a page lists.
     showings: Showings
+    # Not a column either: papers.selectors.attach_topics sets it, [(topic id, label)].
+    topic_links: list[tuple[int, str]]
 
     class Meta:
         verbose_name = _("paper")

@@ -7,6 +7,7 @@ pages and the API that use them keep the same query count at any size of catalog
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -171,6 +172,22 @@ def _filter_choices() -> FilterChoices:
         proceedings=proceedings,
         topic_paths=dict(paths),
     )
+
+
+def attach_topics(papers: Iterable[Paper]) -> None:
+    """Set `paper.topic_links`, [(topic id, "Area / Subtopic")] by the topics' names, on each
+    paper: one query of (paper, topic) pairs, the labels from the cached filter choices."""
+    papers = list(papers)
+    paths = filter_choices().topic_paths
+    by_paper: dict[int, list[int]] = {paper.pk: [] for paper in papers}
+    pairs = Paper.topics.through.objects.filter(paper_id__in=by_paper)
+    for paper_id, topic_id in pairs.values_list("paper_id", "topic_id"):
+        if topic_id not in paths:  # a topic added without the catalogue version moving
+            paths = dict(topic_paths())
+        by_paper[paper_id].append(topic_id)
+    for paper in papers:
+        ids = sorted(by_paper[paper.pk], key=lambda pk: (paths[pk][-1], pk))  # Topic's order
+        paper.topic_links = [(pk, " / ".join(paths[pk])) for pk in ids]
 
 
 def topic_choices() -> list[tuple[int, str]]:

@@ -117,7 +117,9 @@ def paper_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = form.cleaned_data
     choices = form.choices
     page = Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
-    presented.attach_showings(hit.paper for hit in page.object_list if hit.paper is not None)
+    shown = [hit.paper for hit in page.object_list if hit.paper is not None]
+    presented.attach_showings(shown)
+    selectors.attach_topics(shown)
     context = {
         "query": listing.query,
         "max_words": MAX_QUERY_WORDS,

@@ -130,7 +130,13 @@ def _papers_by_id(ids: list[int]) -> dict[int, Paper]:
     if not ids:
         return {}
 
-    papers = with_details(Paper.objects.public().select_related("proceedings__venue"))
+    # Links only: a list's topics come as labels (papers.selectors.attach_topics), which
+    # builds no Topic objects, three per topic with their parents.
+    papers = (
+        Paper.objects.public()
+        .select_related("proceedings__venue")
+        .prefetch_related(Prefetch("links", queryset=PaperLink.objects.order_by("position", "pk")))
+    )
     papers = papers.filter(pk__in=ids)
     return {paper.pk: paper for paper in papers}
 

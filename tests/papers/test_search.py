@@ -132,7 +132,7 @@ def test_a_cached_search_follows_the_catalogue(django_assert_num_queries):
     """A search's ranking is cached with the catalogue version: a change moves it."""
     factories.PaperFactory(title="Pangolin scales")
     assert found("pangolin") == ["Pangolin scales"]
-    with django_assert_num_queries(4):  # documents, papers, topics, links: no ranking
+    with django_assert_num_queries(3):  # documents, papers, links: no ranking
         assert found("pangolin") == ["Pangolin scales"]
     factories.PaperFactory(title="Pangolin scales again", notes="")
     assert found("pangolin") == ["Pangolin scales", "Pangolin scales again"]

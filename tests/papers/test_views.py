@@ -276,6 +276,20 @@ def test_api_filters(client, sosp):
     assert client.get(API, {"year": 2024}).json()["count"] == 0
 
 
+def test_list_cards_link_each_topic_by_its_path(client, db):
+    area = Topic.objects.create(name="Systems")
+    zeta = Topic.objects.create(name="Zeta", parent=area)
+    tiered = Topic.objects.create(
+        name="Tiered", parent=Topic.objects.create(name="OS", parent=area)
+    )
+    paper = Paper.objects.create(title="Two topics")
+    paper.topics.add(zeta, tiered)
+    html = client.get(LIST).content.decode()
+    links = re.findall(r'<a class="topic-path" href="/papers/\?topic=(\d+)">([^<]+)</a>', html)
+    # By the topics' own names, as Topic orders them.
+    assert links == [(str(tiered.pk), "Systems / OS / Tiered"), (str(zeta.pk), "Systems / Zeta")]
+
+
 def test_api_topics_at_any_depth_and_after_an_unsignalled_write(client, db):
     """The API reads topic paths from the cached taxonomy: deep ones whole, and a topic the
     cache has not seen yet (a bulk write moves no catalogue version) still by its path."""
