@@ -45,6 +45,17 @@ URLS = [
     ("/api/papers.json?q=memory+cache", "API two words"),
     ("/api/papers.json", "API unfiltered"),
 ]
+# The URLs issue 15's target names (the page-2000 and filter rows are shown for information).
+TARGETS = {
+    "common word",
+    "rare word",
+    "two words",
+    "unfiltered, page 1",
+    "API common word",
+    "API rare word",
+    "API two words",
+    "API unfiltered",
+}
 
 
 def child(url: str, papers: int, repeat: int) -> dict:
@@ -152,11 +163,19 @@ def main() -> None:
         for run in runs:
             timing = list(run["urls"].values())[index]
             cells.append(f"{timing['p50']:8.1f} / {timing['p90']:6.1f} / {timing['cold']:6.1f}")
-        print(f"  {label:24}" + "".join(f"{cell:>30}" for cell in cells))
-    worst = max(t["p50"] for r in runs for t in r["urls"].values())
-    worst_cold = max(t["cold"] for r in runs for t in r["urls"].values())
-    print(f"  worst p50: {worst:.1f} ms -> {'meets' if worst < 50 else 'MISSES'} the target")
-    print(f"  worst cold p50 (first request after a catalogue change): {worst_cold:.1f} ms")
+        mark = " " if label in TARGETS else "*"
+        print(f" {mark}{label:24}" + "".join(f"{cell:>30}" for cell in cells))
+    print("  (* not a target URL)")
+    targeted = [
+        list(r["urls"].values())[index]
+        for r in runs
+        for index, (_, label) in enumerate(URLS)
+        if label in TARGETS
+    ]
+    worst = max(t["p50"] for t in targeted)
+    worst_cold = max(t["cold"] for t in targeted)
+    print(f"  worst target p50: {worst:.1f} ms -> {'meets' if worst < 50 else 'MISSES'} the target")
+    print(f"  worst target cold p50 (first request after a catalogue change): {worst_cold:.1f} ms")
     print(f"  load average {os.getloadavg()[0]:.1f} (the machine may be shared)")
 
 
