@@ -209,9 +209,16 @@ def schedule_state(today: datetime.date | None = None) -> ScheduleState:
         state = _read_state()
         _cache_set(_STATE_KEY, state, STATE_SECONDS)
     raw, newest = state
-    midnight = timezone.make_aware(
-        datetime.datetime.combine(today, datetime.time.min), timezone.get_default_timezone()
-    )
+    return _state_of(raw, newest, today, timezone.get_default_timezone())
+
+
+# The same row, day and zone give the same state: every request but the first after a change
+# (or at midnight) skips the hashing and the date arithmetic.
+@functools.lru_cache(maxsize=64)
+def _state_of(
+    raw: str, newest: datetime.datetime | None, today: datetime.date, zone: datetime.tzinfo
+) -> ScheduleState:
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min), zone)
     last_modified = max(midnight, newest) if newest is not None else midnight
     text = f"{raw}|{today.isoformat()}"
     token = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
@@ -281,9 +288,12 @@ def _validators(
     # (cookie or Accept-Language) picks the page's words and dates.
     language = language or translation.get_language()
     where = f"{request.get_host()}{request.path}"
-    key_source = f"{view_name}|{variant}|{language}|{where}|{kept!r}|{state.token}"
-    digest = hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
-    return digest, state
+    return _digest(f"{view_name}|{variant}|{language}|{where}|{kept!r}|{state.token}"), state
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest(key_source: str) -> str:
+    return hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
 
 
 def _revalidate_headers(response: HttpResponse) -> None:
@@ -453,7 +463,9 @@ class NotModifiedMiddleware:
         )
         if response is None or response.status_code != 304:
             return self.get_response(request)
+        # A new response: the headers _revalidate_headers would add, set outright.
         response["ETag"] = quote_etag(digest)
         response["Last-Modified"] = http_date(last_modified)
-        _revalidate_headers(response)
+        response["Cache-Control"] = "no-cache"
+        response["Vary"] = "HX-Request, Cookie, Accept-Language"
         return response
