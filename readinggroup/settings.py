@@ -62,8 +62,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A repeat visit's 304 (anonymous, validators match) returns here, before everything else.
-    "sessions.caching.NotModifiedMiddleware",
+    # An anonymous visitor's cached page or 304 returns here, before everything else (the
+    # page with the headers the middleware below gave it when it was rendered).
+    "sessions.caching.EarlyPageCacheMiddleware",
     # Above the page cache too: cached pages and 304s carry these headers.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -11,10 +11,10 @@ version when it is saved or deleted (sessions/signals.py).
 The pages also change with the date (the next session moves on), so today's date is part of
 the token and Last-Modified is never earlier than today's midnight.
 
-A repeat visit's conditional request is answered even earlier: `NotModifiedMiddleware`, right
-after SecurityMiddleware, computes the same validators (`_validators`) and returns the 304
-before the CSP, permissions-policy, frame and locale middleware, whose headers a bodiless 304
-does not need.
+Once a page has been rendered, it is answered even earlier: `EarlyPageCacheMiddleware`, right
+after SecurityMiddleware, computes the same validators (`_validators`) and returns the 304, or
+the cached body with the headers the CSP, permissions-policy, frame and locale middleware gave
+it the first time, before any of that middleware runs again.
 
 Two ways in, one code path (`_serve`): `PublicPageCacheMiddleware`, placed before the session,
 auth and message middleware, answers anonymous visitors (no session or messages cookie) from
@@ -296,6 +296,10 @@ def _digest(key_source: str) -> str:
     return hashlib.sha1(key_source.encode(), usedforsecurity=False).hexdigest()[:32]
 
 
+def _page_key(digest: str) -> str:
+    return f"schedule-page:{digest}"
+
+
 def _revalidate_headers(response: HttpResponse) -> None:
     # Revalidate every time: a 304 costs no rendering (and no query while the state is cached).
     patch_cache_control(response, no_cache=True)
@@ -309,7 +313,7 @@ def _serve(
     render: Callable[[HttpRequest], HttpResponse],
 ) -> HttpResponse:
     digest, state = _validators(request, view_name, params)
-    cache_key = f"schedule-page:{digest}"
+    cache_key = _page_key(digest)
 
     def respond(request: HttpRequest) -> HttpResponse:
         cached = _cache_get(cache_key)
@@ -429,14 +433,16 @@ class PublicPageCacheMiddleware:
         return _serve(request, view_name, params, render)
 
 
-class NotModifiedMiddleware:
-    """Answer an anonymous visitor's conditional GET of a cached page with 304 first of all.
+class EarlyPageCacheMiddleware:
+    """Answer an anonymous visitor's GET of a cached page first of all: a 304 when its
+    validators match, else the cached page with the headers the whole stack gave it.
 
+    It sits right after SecurityMiddleware (whose HTTPS redirect and headers still apply),
+    picks the language as LocaleMiddleware would and computes the same validators as `_serve`.
     A 304 has no body for the CSP, permissions-policy, frame or language headers to guard (the
-    browser keeps those of the page it has), so it returns before that middleware, right
-    after SecurityMiddleware (whose HTTPS redirect still comes first). It picks the language
-    as LocaleMiddleware would and computes the same validators as `_serve`; a request whose
-    validators do not match goes on down the stack unchanged.
+    browser keeps those of the page it has). A page is answered here once its first render
+    has been down the stack: the headers that middleware added are kept beside the body
+    `_serve` cached. Everything else goes on down the stack unchanged.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -444,28 +450,39 @@ class NotModifiedMiddleware:
         self.cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        meta = request.META
-        if (
-            request.method not in ("GET", "HEAD")
-            or not ("HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta)
-            or any(c in request.COOKIES for c in self.cookies)
-        ):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         marker = _cache_marker(request.path_info)
-        if marker is None:
+        if marker is None or any(c in request.COOKIES for c in self.cookies):
             return self.get_response(request)
         # The language LocaleMiddleware will activate (this site has no language prefixes).
         language = translation.get_language_from_request(request)
         digest, state = _validators(request, *marker, language=language)
+        etag = quote_etag(digest)
         last_modified = int(state.last_modified.timestamp())
-        response = get_conditional_response(
-            request, etag=quote_etag(digest), last_modified=last_modified
-        )
-        if response is None or response.status_code != 304:
-            return self.get_response(request)
-        # A new response: the headers _revalidate_headers would add, set outright.
-        response["ETag"] = quote_etag(digest)
-        response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = "no-cache"
-        response["Vary"] = "HX-Request, Cookie, Accept-Language"
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is not None:
+            if response.status_code != 304:
+                return self.get_response(request)
+            # A new response: the headers _revalidate_headers would add, set outright.
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+            response["Cache-Control"] = "no-cache"
+            response["Vary"] = "HX-Request, Cookie, Accept-Language"
+            return response
+        headers_key = f"schedule-page-headers:{digest}"
+        headers = _cache_get(headers_key)
+        if headers is not None:
+            cached = _cache_get(_page_key(digest))
+            if cached is not None:
+                return HttpResponse(cached["content"], headers=headers)
+        response = self.get_response(request)
+        # Only the page _serve answered for this very key (its ETag says so), for no one.
+        if (
+            response.status_code == 200
+            and response.get("ETag") == etag
+            and not response.cookies
+            and not response.streaming
+        ):
+            _cache_set(headers_key, dict(response.items()))
         return response

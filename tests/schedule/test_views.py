@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from unittest.mock import patch
 
 import icalendar
 import pytest
@@ -12,6 +13,7 @@ from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -239,8 +241,8 @@ def test_repeat_visit_gets_304_with_etag(client, term):
 
 
 def test_a_304_returns_before_the_rest_of_the_middleware(client, term, settings):
-    """NotModifiedMiddleware answers first: LocaleMiddleware (which sets Content-Language on
-    every response it sees) never runs, yet the language it would pick keys the ETag."""
+    """EarlyPageCacheMiddleware answers first: LocaleMiddleware (which sets Content-Language
+    on every response it sees) never runs, yet the language it would pick keys the ETag."""
     first = client.get("/")
     assert first["Content-Language"] == "en"
     again = client.get("/", headers={"If-None-Match": first["ETag"]})
@@ -262,6 +264,23 @@ def test_a_304_returns_before_the_rest_of_the_middleware(client, term, settings)
     # A fragment is another variant: the page's ETag does not validate it.
     fragment = client.get("/", headers={"HX-Request": "true", "If-None-Match": chinese["ETag"]})
     assert fragment.status_code == 200 and fragment["ETag"] != chinese["ETag"]
+
+
+def test_a_cached_page_is_served_first_with_the_headers_of_its_render(
+    client, term, django_assert_num_queries
+):
+    first = client.get("/")
+    with django_assert_num_queries(0):
+        again = client.get("/")
+    assert again.content == first.content
+    # CSP, permissions policy, frame options, language, Vary: what the stack below set.
+    assert dict(again.items()) == dict(first.items())
+    assert {"Content-Security-Policy", "X-Frame-Options", "Content-Language"} <= set(again.headers)
+    # Served above the middleware that added them: LocaleMiddleware does not run again.
+    with patch.object(LocaleMiddleware, "process_request", side_effect=AssertionError("ran")):
+        assert client.get("/").content == first.content
+        with pytest.raises(AssertionError, match="ran"):  # another language: another page
+            client.get("/", headers={"Accept-Language": "zh-hans"})
 
 
 def test_repeat_visit_gets_304_with_if_modified_since(client, term):
