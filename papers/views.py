@@ -9,9 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from papers import presented, selectors
@@ -75,11 +75,6 @@ class PaperFilterForm(forms.Form):
         )
 
 
-def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 def _wants_fragment(request: HtmxHttpRequest) -> bool:
     # A history restore after a cache miss needs the whole page, not the fragment.
     return bool(request.htmx) and not request.htmx.history_restore_request
@@ -109,6 +104,7 @@ def catalogue_from_request(
 
 @require_safe
 @bounded_query(CATALOGUE_PARAMS)
+@vary_on_headers("HX-Request")
 def paper_list(request: HtmxHttpRequest) -> HttpResponse:
     try:
         form, listing = catalogue_from_request(request)
@@ -132,12 +128,12 @@ def paper_list(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
     }
     if not _wants_fragment(request):
-        return _vary_on_htmx(render(request, "papers/paper_list.html", context))
+        return render(request, "papers/paper_list.html", context)
     response = render(request, "papers/paper_list.html#results", context)
     # The address bar shows the filters in use, not every empty field of the form.
     used = [(name, value) for name, value in request.GET.items() if name in FILTERS and value]
     push_url(response, reverse("papers:list") + (f"?{urlencode(used)}" if used else ""))
-    return _vary_on_htmx(response)
+    return response
 
 
 def _topic_chains(topics: list[Topic]) -> list[list[Topic]]:

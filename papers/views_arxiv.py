@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from papers.models import Paper
 from papers.services import (
@@ -23,7 +22,7 @@ from papers.services import (
     request_fetch,
 )
 from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from readinggroup.permissions import is_organiser
+from readinggroup.permissions import is_organiser, require
 
 STATUS_FRAGMENT = "papers/partials/fetch_status.html"
 _DONE = {Paper.FetchStatus.FETCHED, Paper.FetchStatus.FAILED, Paper.FetchStatus.MISSING}
@@ -97,37 +96,31 @@ def fetch_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@require(is_organiser, gettext_lazy("Only organisers can re-fetch arXiv metadata."))
+@vary_on_headers("HX-Request")
 def refetch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """An organiser asks for the paper's metadata again (hand-edited fields are kept)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_organiser(request.user):
-        raise PermissionDenied(_("Only organisers can re-fetch arXiv metadata."))
     paper = get_object_or_404(Paper, pk=pk)
     if not paper.arxiv_id:
-        messages.error(request, "This paper has no arXiv id to fetch.")
+        messages.error(request, _("This paper has no arXiv id to fetch."))
         return redirect(_safe_next(request, paper.get_absolute_url()))
     request_fetch([paper.pk])
     paper.refresh_from_db()
     if request.htmx:
-        response = _status_fragment(request, paper)
+        return _status_fragment(request, paper)
+    if paper.fetch_status == Paper.FetchStatus.UNQUEUED:
+        messages.warning(request, paper.fetch_error)
     else:
-        if paper.fetch_status == Paper.FetchStatus.UNQUEUED:
-            messages.warning(request, paper.fetch_error)
-        else:
-            messages.success(request, f"Fetching arXiv metadata for “{paper.title}”.")
-        response = redirect(_safe_next(request, paper.get_absolute_url()))
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+        messages.success(
+            request, _("Fetching arXiv metadata for “%(title)s”.") % {"title": paper.title}
+        )
+    return redirect(_safe_next(request, paper.get_absolute_url()))
 
 
 @require_POST
+@require(is_organiser, gettext_lazy("Only organisers decide about papers arXiv does not know."))
 def keep_public(request: HttpRequest, pk: int) -> HttpResponse:
     """An organiser keeps a paper arXiv does not know in the public catalogue."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_organiser(request.user):
-        raise PermissionDenied(_("Only organisers decide about papers arXiv does not know."))
     paper = get_object_or_404(Paper, pk=pk)
     keep_in_catalogue([paper.pk])
     messages.success(request, _("“%(title)s” is in the public catalogue.") % {"title": paper.title})
