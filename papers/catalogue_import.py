@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Prefetch, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -43,6 +44,7 @@ from papers.models import (
     Venue,
 )
 from papers.search.catalogue_version import catalogue_changed
+from papers.search.index import paper_documents_deferred
 from papers.venues import proceedings_for, venue_for_label
 from readinggroup.gc_pause import gc_paused
 
@@ -164,12 +166,17 @@ def _chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
 
 
 def _filter_in(queryset, lookup: str, values: Iterable) -> list:
-    """queryset.filter(<lookup>__in=values), in batches."""
+    """queryset.filter(<lookup>__in=values), the values bound as one parameter (a JSON text on
+    SQLite, an array on PostgreSQL) whatever their number: one query, not one per batch."""
     values = sorted(set(values))
-    rows: list = []
-    for chunk in _chunks(values):
-        rows.extend(queryset.filter(**{f"{lookup}__in": chunk}))
-    return rows
+    if not values:
+        return []
+    if connection.vendor == "postgresql":
+        kind = "bigint" if all(isinstance(value, int) for value in values) else "text"
+        listed = RawSQL(f"SELECT unnest(%s::{kind}[])", [values])
+    else:
+        listed = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
+    return list(queryset.filter(**{f"{lookup}__in": listed}))
 
 
 def _max_length(model, name: str) -> int:
@@ -181,10 +188,11 @@ def _insert(model, rows: list[dict], returning: bool = False) -> list[int]:
 
     bulk_create builds a model instance and compiles every value through the ORM: for 100,000
     papers and their links that is most of an import's time. This writes the same rows with one
-    multi-row INSERT per batch, values prepared by each field once per column where they do
-    not vary (defaults, timestamps). RETURNING is what bulk_create itself relies on for ids
-    (SQLite 3.35+), in the order of the VALUES. PostgreSQL takes the rows through COPY instead
-    (see _copy): psycopg would otherwise quote every parameter into the SQL text in Python.
+    multi-row INSERT per batch (quicker on SQLite than executemany's statement per row), values
+    prepared by each field once per column where they do not vary (defaults, timestamps).
+    RETURNING is what bulk_create itself relies on for ids (SQLite 3.35+), in the order of the
+    VALUES. PostgreSQL takes the rows through COPY instead (see _copy): psycopg would otherwise
+    quote every parameter into the SQL text in Python.
     """
     if not rows:
         return []
@@ -205,30 +213,34 @@ def _insert(model, rows: list[dict], returning: bool = False) -> list[int]:
         name: model._meta.get_field(name).get_db_prep_save(value, connection)
         for name, value in defaults.items()
     }
-    json_fields = {f.attname: f for f in fields if f.get_internal_type() == "JSONField"}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
+    # What JSONField.get_db_prep_save gives on SQLite, without its call chain per value.
+    encoders = {f.attname: f.encoder for f in fields if f.get_internal_type() == "JSONField"}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     batch = max(1, min(BATCH, 30000 // len(fields)))
+    names = [f.attname for f in fields]
+    returning_sql = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
     ids: list[int] = []
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, batch):
             params: list = []
             for row in chunk:
-                for f in fields:
-                    name = f.attname
+                for name in names:
                     if name in constants:
                         params.append(constants[name])
-                    elif name in json_fields:
-                        params.append(json_fields[name].get_db_prep_save(row[name], connection))
+                    elif name in encoders:
+                        params.append(json.dumps(row[name], cls=encoders[name]))
                     else:
                         params.append(row[name])
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))}"
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "
+                f"{', '.join([placeholder] * len(chunk))}{returning_sql}",
+                params,
+            )
             if returning:
-                cursor.execute(f"{sql} RETURNING {connection.ops.quote_name('id')}", params)
                 ids.extend(row[0] for row in cursor.fetchall())
-            else:
-                cursor.execute(sql, params)
     return ids
 
 
@@ -771,35 +783,52 @@ def _write_papers(
             changed_fields.update(differs)
             touched.add(row[0])
     created: set[int] = set()
-    if new:
-        columns_all = {f.attname for f in Paper._meta.concrete_fields}
-        rows = []
-        for _, wanted in new:
-            values = {name: wanted[name] for name in wanted if name in columns_all}
-            # Every row names the same columns (the rest take their defaults).
-            values.setdefault("arxiv_id", "")
-            values.setdefault("arxiv_version", None)
-            values.setdefault("doi", "")
-            rows.append(values)
-        ids = _insert(Paper, rows, returning=True)
-        if len(ids) != len(new):
-            raise RuntimeError("the database did not return the new papers' ids")
-        for (entry, _), pk in zip(new, ids, strict=True):
-            entry.pk = pk
-        created = set(ids)
-    if changed:
-        # Every named field of every changed row is written: unchanged ones keep their value.
-        updates = []
-        for row, wanted in changed:
-            values = {name: wanted.get(name, row[columns[name]]) for name in changed_fields}
-            values["pk"] = row[0]
-            values["normalized_title"] = normalize_title(str(values.get("title", row[1])))
-            updates.append(values)
-        fields = set(changed_fields)
-        if "title" in fields:
-            fields.add("normalized_title")
-        _update(Paper, updates, sorted(fields))
+    if not new and not changed:
+        return created
+    # The search documents of these papers are written once, after the rows (not by a trigger
+    # per row).
+    with paper_documents_deferred(created, {row[0] for row, _ in changed}):
+        if new:
+            _create_papers(new, created)
+        if changed:
+            _update_papers(changed, changed_fields, columns)
     return created
+
+
+def _create_papers(new: list[tuple[_Entry, dict[str, object]]], created: set[int]) -> None:
+    columns_all = {f.attname for f in Paper._meta.concrete_fields}
+    rows = []
+    for _, wanted in new:
+        values = {name: wanted[name] for name in wanted if name in columns_all}
+        # Every row names the same columns (the rest take their defaults).
+        values.setdefault("arxiv_id", "")
+        values.setdefault("arxiv_version", None)
+        values.setdefault("doi", "")
+        rows.append(values)
+    ids = _insert(Paper, rows, returning=True)
+    if len(ids) != len(new):
+        raise RuntimeError("the database did not return the new papers' ids")
+    for (entry, _), pk in zip(new, ids, strict=True):
+        entry.pk = pk
+    created.update(ids)
+
+
+def _update_papers(
+    changed: list[tuple[tuple, dict[str, object]]],
+    changed_fields: set[str],
+    columns: dict[str, int],
+) -> None:
+    # Every named field of every changed row is written: unchanged ones keep their value.
+    updates = []
+    for row, wanted in changed:
+        values = {name: wanted.get(name, row[columns[name]]) for name in changed_fields}
+        values["pk"] = row[0]
+        values["normalized_title"] = normalize_title(str(values.get("title", row[1])))
+        updates.append(values)
+    fields = set(changed_fields)
+    if "title" in fields:
+        fields.add("normalized_title")
+    _update(Paper, updates, sorted(fields))
 
 
 def _write_topics(

@@ -4,6 +4,12 @@ Paper documents are written here, in the database, so that every way of changing
 (save, bulk_create, bulk_update, queryset.update, raw SQL) updates its document. The sort
 columns follow the paper's proceedings and venue, so renaming a venue or moving a proceedings'
 year updates them too.
+
+A bulk writer (the catalogue import) may defer the paper triggers inside its transaction and
+then write the documents of the papers it touched in one statement (papers.search.index
+`paper_documents_deferred`): the same SQL as the triggers', over many rows at once. On
+PostgreSQL the flag is a transaction-local setting; on SQLite, a row in papers_search_deferred
+that the writer removes again (no other connection ever sees it: it is never committed).
 """
 
 from __future__ import annotations
@@ -35,7 +41,28 @@ _SQLITE_FTS_OLD = (
     "spaced_cjk(old.title), spaced_cjk(old.authors), spaced_cjk(old.body), spaced_cjk(old.slides)"
 )
 
+# While this table has a row (only ever inside a bulk writer's transaction), the paper triggers
+# leave the documents to that writer.
+SQLITE_DEFERRED_TABLE = "CREATE TABLE IF NOT EXISTS papers_search_deferred (id INTEGER PRIMARY KEY)"
+_SQLITE_NOT_DEFERRED = "WHEN NOT EXISTS (SELECT 1 FROM papers_search_deferred)"
+
+SQLITE_PAPER_INSERT_TRIGGER = f"""CREATE TRIGGER papers_paper_search_ai AFTER INSERT ON papers_paper
+    {_SQLITE_NOT_DEFERRED} BEGIN
+        INSERT INTO papers_searchdocument(kind, paper_id, title, authors, body, sort_year,
+            sort_venue, sort_position, slides, label, url)
+        VALUES ('paper', new.id, new.title, {_SQLITE_DOC_VALUES}, '', '', '');
+    END"""
+SQLITE_PAPER_UPDATE_TRIGGER = f"""CREATE TRIGGER papers_paper_search_au AFTER UPDATE OF title,
+        authors, abstract, affiliations, system_name, notes, proceedings_id, position, arxiv_id
+        ON papers_paper {_SQLITE_NOT_DEFERRED} BEGIN
+        UPDATE papers_searchdocument
+        SET (title, authors, body, sort_year, sort_venue, sort_position) =
+            (SELECT new.title, {_SQLITE_DOC_VALUES})
+        WHERE kind = 'paper' AND paper_id = new.id;
+    END"""
+
 SQLITE_FORWARD = [
+    SQLITE_DEFERRED_TABLE,
     # Contentless: the text lives in papers_searchdocument; the FTS table holds only the index.
     f"""CREATE VIRTUAL TABLE papers_search_fts USING fts5(
         {_SQLITE_FTS_COLUMNS}, content='',
@@ -58,19 +85,8 @@ SQLITE_FORWARD = [
         INSERT INTO papers_search_fts(rowid, {_SQLITE_FTS_COLUMNS})
         VALUES (new.id, {_SQLITE_FTS_NEW});
     END""",
-    f"""CREATE TRIGGER papers_paper_search_ai AFTER INSERT ON papers_paper BEGIN
-        INSERT INTO papers_searchdocument(kind, paper_id, title, authors, body, sort_year,
-            sort_venue, sort_position, slides, label, url)
-        VALUES ('paper', new.id, new.title, {_SQLITE_DOC_VALUES}, '', '', '');
-    END""",
-    f"""CREATE TRIGGER papers_paper_search_au AFTER UPDATE OF title, authors, abstract,
-        affiliations, system_name, notes, proceedings_id, position, arxiv_id
-        ON papers_paper BEGIN
-        UPDATE papers_searchdocument
-        SET (title, authors, body, sort_year, sort_venue, sort_position) =
-            (SELECT new.title, {_SQLITE_DOC_VALUES})
-        WHERE kind = 'paper' AND paper_id = new.id;
-    END""",
+    SQLITE_PAPER_INSERT_TRIGGER,
+    SQLITE_PAPER_UPDATE_TRIGGER,
     """CREATE TRIGGER papers_paper_search_ad AFTER DELETE ON papers_paper BEGIN
         DELETE FROM papers_searchdocument WHERE kind = 'paper' AND paper_id = old.id;
         UPDATE papers_searchdocument SET paper_id = NULL
@@ -98,6 +114,22 @@ SQLITE_BACKFILL = f"""
     SELECT 'paper', new.id, new.title, {_SQLITE_DOC_VALUES}, '', '', '' FROM papers_paper AS new
 """
 
+# What the deferred triggers would have done, for many papers at once: the ids come as one JSON
+# array parameter. Documents of new papers, then those of updated ones.
+SQLITE_INSERT_DOCUMENTS = f"""
+    INSERT INTO papers_searchdocument(kind, paper_id, title, authors, body, sort_year,
+        sort_venue, sort_position, slides, label, url)
+    SELECT 'paper', new.id, new.title, {_SQLITE_DOC_VALUES}, '', '', '' FROM papers_paper AS new
+    WHERE new.id IN (SELECT value FROM json_each(%s))
+"""
+SQLITE_UPDATE_DOCUMENTS = f"""
+    UPDATE papers_searchdocument
+    SET (title, authors, body, sort_year, sort_venue, sort_position) =
+        (SELECT new.title, {_SQLITE_DOC_VALUES} FROM papers_paper AS new
+         WHERE new.id = papers_searchdocument.paper_id)
+    WHERE kind = 'paper' AND paper_id IN (SELECT value FROM json_each(%s))
+"""
+
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS papers_venue_search_au",
     "DROP TRIGGER IF EXISTS papers_proceedings_search_au",
@@ -108,9 +140,51 @@ SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS papers_searchdoc_ad",
     "DROP TRIGGER IF EXISTS papers_searchdoc_ai",
     "DROP TABLE IF EXISTS papers_search_fts",
+    "DROP TABLE IF EXISTS papers_search_deferred",
 ]
 
 # --- PostgreSQL -------------------------------------------------------------------------------
+
+# The documents of the given papers, written or rewritten: what the paper trigger does for its
+# row and a bulk writer for all its rows at once (one home for what a document holds).
+POSTGRES_DOCUMENTS_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search_write(ids bigint[])
+    RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO papers_searchdocument AS d (kind, paper_id, title, authors, body,
+            sort_year, sort_venue, sort_position, slides, label, url)
+        SELECT 'paper', new.id, new.title,
+            coalesce((SELECT string_agg(value, ', ') FROM jsonb_array_elements_text(
+                CASE WHEN jsonb_typeof(new.authors) = 'array' THEN new.authors
+                     ELSE '[]'::jsonb END)), ''),
+            concat_ws(E'\\n', new.abstract, new.affiliations, new.system_name, new.notes),
+            coalesce(pr.year, 0),
+            coalesce(v.name, CASE WHEN new.arxiv_id <> '' THEN 'arXiv' ELSE '' END),
+            new.position, '', '', ''
+        FROM papers_paper AS new
+        LEFT JOIN papers_proceedings pr ON pr.id = new.proceedings_id
+        LEFT JOIN papers_venue v ON v.id = pr.venue_id
+        WHERE new.id = ANY(ids)
+        ON CONFLICT (paper_id) WHERE kind = 'paper' DO UPDATE SET
+            title = excluded.title, authors = excluded.authors, body = excluded.body,
+            sort_year = excluded.sort_year, sort_venue = excluded.sort_venue,
+            sort_position = excluded.sort_position;
+    END $$"""
+# A bulk writer sets papers.search_deferred for its transaction and writes the documents itself.
+POSTGRES_PAPER_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            DELETE FROM papers_searchdocument WHERE kind = 'paper' AND paper_id = old.id;
+            UPDATE papers_searchdocument SET paper_id = NULL
+            WHERE kind = 'slides' AND paper_id = old.id;
+            RETURN old;
+        END IF;
+        IF current_setting('papers.search_deferred', true) = 'on' THEN
+            RETURN new;
+        END IF;
+        PERFORM papers_paper_search_write(ARRAY[new.id]);
+        RETURN new;
+    END $$"""
 
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -137,38 +211,8 @@ POSTGRES_FORWARD = [
         title, authors, body, slides ON papers_searchdocument
         FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_vector()""",
     "CREATE INDEX papers_searchdocument_vector_gin ON papers_searchdocument USING gin (vector)",
-    """CREATE OR REPLACE FUNCTION papers_paper_search() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-        names text;
-        year integer;
-        venue text;
-    BEGIN
-        IF TG_OP = 'DELETE' THEN
-            DELETE FROM papers_searchdocument WHERE kind = 'paper' AND paper_id = old.id;
-            UPDATE papers_searchdocument SET paper_id = NULL
-            WHERE kind = 'slides' AND paper_id = old.id;
-            RETURN old;
-        END IF;
-        SELECT coalesce(string_agg(value, ', '), '') INTO names
-        FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(new.authors) = 'array'
-                                            THEN new.authors ELSE '[]'::jsonb END);
-        SELECT p.year, v.name INTO year, venue
-        FROM papers_proceedings p JOIN papers_venue v ON v.id = p.venue_id
-        WHERE p.id = new.proceedings_id;
-        IF venue IS NULL THEN
-            venue := CASE WHEN new.arxiv_id <> '' THEN 'arXiv' ELSE '' END;
-        END IF;
-        INSERT INTO papers_searchdocument AS d (kind, paper_id, title, authors, body,
-            sort_year, sort_venue, sort_position, slides, label, url)
-        VALUES ('paper', new.id, new.title, names,
-            concat_ws(E'\\n', new.abstract, new.affiliations, new.system_name, new.notes),
-            coalesce(year, 0), venue, new.position, '', '', '')
-        ON CONFLICT (paper_id) WHERE kind = 'paper' DO UPDATE SET
-            title = excluded.title, authors = excluded.authors, body = excluded.body,
-            sort_year = excluded.sort_year, sort_venue = excluded.sort_venue,
-            sort_position = excluded.sort_position;
-        RETURN new;
-    END $$""",
+    POSTGRES_DOCUMENTS_FUNCTION,
+    POSTGRES_PAPER_FUNCTION,
     """CREATE TRIGGER papers_paper_search AFTER INSERT OR DELETE OR UPDATE OF title, authors,
         abstract, affiliations, system_name, notes, proceedings_id, position, arxiv_id
         ON papers_paper FOR EACH ROW EXECUTE FUNCTION papers_paper_search()""",
@@ -206,6 +250,7 @@ POSTGRES_REVERSE = [
     "DROP FUNCTION IF EXISTS papers_venue_search()",
     "DROP FUNCTION IF EXISTS papers_proceedings_search()",
     "DROP FUNCTION IF EXISTS papers_paper_search()",
+    "DROP FUNCTION IF EXISTS papers_paper_search_write(bigint[])",
     "DROP FUNCTION IF EXISTS papers_searchdocument_vector()",
     "DROP FUNCTION IF EXISTS papers_search_text(text)",
 ]

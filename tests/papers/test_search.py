@@ -245,3 +245,106 @@ def test_filter_choices_are_cached_until_the_catalogue_changes(client, django_as
     import_generated(3, venue="NSDI", year=2023)  # bulk writes: the importer moves it
     assert filter_choices().venues == ["NSDI", "OSDI", "SOSP"]
     assert "3 papers" in client.get(LIST, {"venue": "nsdi"}).content.decode()
+
+
+# --- Bulk imports write the documents set-based -----------------------------------------------
+
+BULK_LIST = """# BULKSYS 2031
+
+## Papers
+
+### Systems
+
+* Storage
+  * Zorblax: fast caches \\[[Paper](https://doi.org/10.5555/1)] \\[[arXiv](https://arxiv.org/abs/2402.00001)]
+    * Quuxlab & Université de Montréal
+    * **Zorblax**
+    * Notes on frobnitz
+  * 分布式系统的内存管理 \\[[Paper](https://doi.org/10.5555/2)]
+    * 清华大学
+    * 关于调度器的笔记
+* Networks
+  * Über-fast packets \\[[Paper](https://doi.org/10.5555/3)]
+    * ETH
+
+### Other
+
+* Plain title without links
+  * Somewhere
+"""
+WORDS = (
+    "zorblax", "quuxlab", "montreal", "frobnitz", "系统", "调度", "清华", "uber", "packets",
+    "eth", "plain", "somewhere", "hopper", "flurbify", "renamed", "garply",
+)  # fmt: skip
+
+
+def _index_snapshot() -> tuple:
+    """Each paper document (by its paper's title, as ids differ between runs) and what every
+    word finds: on SQLite that reads the FTS index, on PostgreSQL the stored tsvector."""
+    titles = dict(Paper.objects.values_list("pk", "title"))
+    columns = ("title", "authors", "body", "sort_year", "sort_venue", "sort_position", "vector")
+    documents = sorted(
+        (titles[row[0]], *row[1:])
+        for row in SearchDocument.objects.filter(kind="paper").values_list("paper_id", *columns)
+    )
+    return documents, {word: found(word) for word in WORDS}
+
+
+def _import_twice() -> tuple:
+    from papers.catalogue_import import import_conference_list
+    from papers.conference_list import parse
+
+    # A preprint the list merges (an update that moves it into the proceedings).
+    factories.PaperFactory(
+        title="Zorblax: fast caches",
+        proceedings=None,
+        arxiv_id="2402.00001",
+        authors=["Grace Hopper"],
+        abstract="We flurbify caches.",
+    )
+    created = import_conference_list(parse(BULK_LIST))
+    first = _index_snapshot()
+    edited = BULK_LIST.replace("Über-fast packets", "Renamed packets").replace("ETH", "Garply")
+    updated = import_conference_list(parse(edited))
+    assert (created.papers_created, created.papers_merged, updated.papers_updated) == (3, 1, 1)
+    return first, _index_snapshot()
+
+
+def test_a_bulk_import_indexes_exactly_as_the_triggers_do(monkeypatch):
+    """The importer defers the paper triggers and writes its documents in one statement; the
+    index must be the one the triggers, row by row, would have written."""
+    from contextlib import contextmanager
+
+    from papers import catalogue_import
+    from papers.models import Proceedings, Topic
+
+    bulk = _import_twice()
+    assert bulk[1][1]["renamed"] == ["Renamed packets"] and bulk[1][1]["uber"] == []
+    assert bulk[0][1]["hopper"] == bulk[0][1]["flurbify"] == ["Zorblax: fast caches"]
+    Paper.objects.all().delete()
+    Proceedings.objects.all().delete()
+    Venue.objects.all().delete()
+    Topic.objects.all().delete()
+    assert not SearchDocument.objects.exists()
+
+    @contextmanager
+    def row_by_row(created, updated):
+        yield
+
+    monkeypatch.setattr(catalogue_import, "paper_documents_deferred", row_by_row)
+    assert _import_twice() == bulk
+
+
+def test_the_triggers_are_back_after_a_bulk_import_and_a_dry_run():
+    from papers.catalogue_import import import_conference_list
+    from papers.conference_list import parse
+
+    summary = import_conference_list(parse(BULK_LIST), dry_run=True)
+    assert summary.papers_created == 4 and not SearchDocument.objects.exists()
+    import_conference_list(parse(BULK_LIST))
+    factories.PaperFactory(title="Saved after the import")
+    assert found("saved") == ["Saved after the import"]
+    paper = Paper.objects.get(title="Plain title without links")
+    paper.title = "Plain title edited by hand"
+    paper.save()
+    assert found("edited") == ["Plain title edited by hand"]
