@@ -160,10 +160,11 @@ POSTGRES_DOCUMENTS_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search_
             coalesce(pr.year, 0),
             coalesce(v.name, CASE WHEN new.arxiv_id <> '' THEN 'arXiv' ELSE '' END),
             new.position, '', '', ''
-        FROM papers_paper AS new
+        -- A join, not "new.id = ANY(ids)": that compares each row with the whole array.
+        FROM unnest(ids) AS listed(id)
+        JOIN papers_paper AS new ON new.id = listed.id
         LEFT JOIN papers_proceedings pr ON pr.id = new.proceedings_id
         LEFT JOIN papers_venue v ON v.id = pr.venue_id
-        WHERE new.id = ANY(ids)
         ON CONFLICT (paper_id) WHERE kind = 'paper' DO UPDATE SET
             title = excluded.title, authors = excluded.authors, body = excluded.body,
             sort_year = excluded.sort_year, sort_venue = excluded.sort_venue,

@@ -389,3 +389,29 @@ def test_load_demo_imports_the_catalogue_idempotently():
     sosp = Paper.objects.filter(proceedings__venue__name="SOSP", proceedings__year=2025)
     assert listed <= set(sosp.values_list("title", flat=True))
     assert Paper.objects.filter(title__in=listed).count() == 29
+
+
+def test_one_title_changed_deep_in_a_long_list_is_exactly_one_update():
+    text = generated_list(1200)
+    import_text(text)
+    stamps = dict(Paper.objects.values_list("pk", "updated_at"))
+    before = catalogue()
+    old, new = "Generated paper 1111 about systems", "Generated paper 1111, retitled"
+    assert text.count(old) == 1
+    summary = import_text(text.replace(old, new))
+    assert (summary.papers_created, summary.papers_updated, summary.papers_unchanged) == (
+        0,
+        1,
+        1199,
+    )
+    assert summary.links_created == summary.links_updated == summary.links_deleted == 0
+    changed = Paper.objects.get(title=new)
+    assert changed.normalized_title == "generated paper 1111 retitled"
+    after = dict(Paper.objects.values_list("pk", "updated_at"))
+    assert [pk for pk in after if after[pk] != stamps[pk]] == [changed.pk]
+    # Everything else as it was; the search index follows the new title.
+    rows = [row for row in catalogue()["papers"] if row[0] != new]
+    assert rows == [row for row in before["papers"] if row[0] != old]
+    from papers.selectors import catalogue as search
+
+    assert [hit.paper.title for hit in search("retitled")] == [new]
