@@ -145,8 +145,9 @@ SQLITE_REVERSE = [
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
-# The documents of the given papers, written or rewritten: what the paper trigger does for its
-# row and a bulk writer for all its rows at once (one home for what a document holds).
+# The documents of the given papers, written or rewritten: what the paper trigger below does for
+# its row, for a bulk writer's rows at once. The two must agree (tests/papers/test_search.py
+# compares a bulk import's index with the triggers' one).
 POSTGRES_DOCUMENTS_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search_write(ids bigint[])
     RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
@@ -160,19 +161,26 @@ POSTGRES_DOCUMENTS_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search_
             coalesce(pr.year, 0),
             coalesce(v.name, CASE WHEN new.arxiv_id <> '' THEN 'arXiv' ELSE '' END),
             new.position, '', '', ''
-        -- A join, not "new.id = ANY(ids)": that compares each row with the whole array.
-        FROM unnest(ids) AS listed(id)
-        JOIN papers_paper AS new ON new.id = listed.id
+        FROM papers_paper AS new
         LEFT JOIN papers_proceedings pr ON pr.id = new.proceedings_id
         LEFT JOIN papers_venue v ON v.id = pr.venue_id
+        -- An index condition on the primary key, however many ids (a join with unnest(ids)
+        -- gets a generic plan that scans every paper for the trigger's one id).
+        WHERE new.id = ANY(ids)
         ON CONFLICT (paper_id) WHERE kind = 'paper' DO UPDATE SET
             title = excluded.title, authors = excluded.authors, body = excluded.body,
             sort_year = excluded.sort_year, sort_venue = excluded.sort_venue,
             sort_position = excluded.sort_position;
     END $$"""
-# A bulk writer sets papers.search_deferred for its transaction and writes the documents itself.
+# A bulk writer sets papers.search_deferred for its transaction and writes the documents itself
+# (papers_paper_search_write). The row's own values here, not a call of that function with its
+# id: the call costs twice as much per row, and single saves and other bulk updates go this way.
 POSTGRES_PAPER_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search() RETURNS trigger
     LANGUAGE plpgsql AS $$
+    DECLARE
+        names text;
+        year integer;
+        venue text;
     BEGIN
         IF TG_OP = 'DELETE' THEN
             DELETE FROM papers_searchdocument WHERE kind = 'paper' AND paper_id = old.id;
@@ -183,7 +191,24 @@ POSTGRES_PAPER_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search() RE
         IF current_setting('papers.search_deferred', true) = 'on' THEN
             RETURN new;
         END IF;
-        PERFORM papers_paper_search_write(ARRAY[new.id]);
+        SELECT coalesce(string_agg(value, ', '), '') INTO names
+        FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(new.authors) = 'array'
+                                            THEN new.authors ELSE '[]'::jsonb END);
+        SELECT p.year, v.name INTO year, venue
+        FROM papers_proceedings p JOIN papers_venue v ON v.id = p.venue_id
+        WHERE p.id = new.proceedings_id;
+        IF venue IS NULL THEN
+            venue := CASE WHEN new.arxiv_id <> '' THEN 'arXiv' ELSE '' END;
+        END IF;
+        INSERT INTO papers_searchdocument AS d (kind, paper_id, title, authors, body,
+            sort_year, sort_venue, sort_position, slides, label, url)
+        VALUES ('paper', new.id, new.title, names,
+            concat_ws(E'\\n', new.abstract, new.affiliations, new.system_name, new.notes),
+            coalesce(year, 0), venue, new.position, '', '', '')
+        ON CONFLICT (paper_id) WHERE kind = 'paper' DO UPDATE SET
+            title = excluded.title, authors = excluded.authors, body = excluded.body,
+            sort_year = excluded.sort_year, sort_venue = excluded.sort_venue,
+            sort_position = excluded.sort_position;
         RETURN new;
     END $$"""
 
