@@ -25,7 +25,7 @@ def forward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("papers", "0006_paper_fetch_unqueued")]
+    dependencies = [("papers", "0007_verbose_names")]
 
     # Backwards there is nothing to undo: undeferred, the triggers do what they did before.
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
