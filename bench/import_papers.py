@@ -128,7 +128,8 @@ def main() -> None:
     parser.add_argument(
         "--no-search-triggers",
         action="store_true",
-        help="drop the full-text index's triggers on papers first, to see what they cost",
+        help="drop the full-text index's triggers on papers first, to see what they cost "
+        "(the importer still writes its own papers' documents, set-based, after its rows)",
     )
     args = parser.parse_args()
     if args.only is None:
@@ -173,7 +174,7 @@ def main() -> None:
                         cursor.execute(f"DROP TRIGGER papers_paper_search_{name}")
                 else:
                     cursor.execute("DROP TRIGGER papers_paper_search ON papers_paper")
-            print("(search triggers on papers_paper dropped: the index is not written)")
+            print("(search triggers on papers_paper dropped: only the importer's own writes)")
         text = generate(args.papers)
         print(f"{connection.vendor}, {args.papers} papers, {len(text) / 1e6:.1f} MB of markdown")
 
