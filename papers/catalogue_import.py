@@ -866,6 +866,8 @@ def _write_topics(
         pk = entry.paper_id
         wanted = topic_ids.get(entry.topic_path) if entry.topic_path else None
         current = existing.get(pk, {})
+        if len(current) == (wanted is not None) and (wanted is None or wanted in current):
+            continue  # exactly its topic already (or none, and none listed)
         stale = [row_id for topic_id, row_id in current.items() if topic_id != wanted]
         if wanted is not None and wanted not in current:
             add.append({"paper_id": pk, "topic_id": wanted})
@@ -897,6 +899,15 @@ def _write_links(
     for entry in entries:
         pk = entry.paper_id
         current = existing.get(pk, {})
+        if len(current) == len(entry.links) and all(
+            (found := current.get((link.kind, link.url))) is not None
+            and found[3] == link.label
+            and found[5] == position
+            for position, link in enumerate(entry.links)
+        ):
+            # As many links as listed, each where the list has it: nothing to write (the
+            # common case of a re-import, checked without the sets below).
+            continue
         for position, link in enumerate(entry.links):
             found = current.get((link.kind, link.url))
             if found is None:
