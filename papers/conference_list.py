@@ -765,7 +765,7 @@ class _Reader:
         affiliations_taken = False
         for child in item.children:
             text = child.text
-            bold = _BOLD_START.match(text)
+            bold = _BOLD_START.match(text) if text.startswith("**") else None
             if bold is not None:
                 name, rest = bold.group("name").strip(), bold.group("rest").strip()
                 if is_award(name) and not rest.strip(" .,;:"):
@@ -1050,10 +1050,15 @@ def _is_topic(item: _Item) -> bool:
     )
 
 
-def _notes_lines(items: list[_Item], level: int) -> Iterator[str]:
+def _notes_lines(items: list[_Item], level: int, lines: list[str] | None = None) -> list[str]:
+    """The bullets as notes lines, nested ones indented (one list, not a generator per level)."""
+    lines = [] if lines is None else lines
+    pad = f"{' ' * (NOTES_INDENT * level)}* "
     for item in items:
-        yield f"{' ' * (NOTES_INDENT * level)}* {item.text}".rstrip()
-        yield from _notes_lines(item.children, level + 1)
+        lines.append(f"{pad}{item.text}".rstrip())
+        if item.children:
+            _notes_lines(item.children, level + 1, lines)
+    return lines
 
 
 def _check_duplicates(result: ConferenceList, warn) -> None:
