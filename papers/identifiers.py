@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,17 @@ class InvalidArxivId(ValueError):
     """The text holds no well-formed arXiv id; the message says so in words a person can act on."""
 
 
+def _split(text: str) -> SplitResult | None:
+    """`text` as URL parts (https:// assumed when it names no scheme); None when it cannot be
+    one at all, such as "https://x[y" (urlsplit raises on an unclosed IPv6 bracket)."""
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+        parts.hostname  # noqa: B018 (parsing the host can raise too)
+    except ValueError:
+        return None
+    return parts
+
+
 def _match_arxiv(text: str) -> re.Match[str] | None:
     text = (text or "").strip()
     if not text:
@@ -75,9 +86,8 @@ def _match_arxiv(text: str) -> re.Match[str] | None:
         return _ARXIV_PATH.match(plain.group("path"))
     match = _BARE_ARXIV.match(text)
     if match is None and "arxiv.org" in text.lower():
-        url = text if "://" in text else f"https://{text}"
-        parts = urlsplit(url)
-        if (parts.hostname or "").lower() in _ARXIV_HOSTS:
+        parts = _split(text)
+        if parts is not None and (parts.hostname or "").lower() in _ARXIV_HOSTS:
             match = _ARXIV_PATH.match(parts.path)
     return match
 
@@ -188,7 +198,9 @@ def parse_doi(text: str) -> str | None:
     if lowered.startswith("doi:"):
         candidate = text[4:].strip()
     elif "://" in text or lowered.startswith(("doi.org/", "dx.doi.org/", "dl.acm.org/")):
-        parts = urlsplit(text if "://" in text else f"https://{text}")
+        parts = _split(text)
+        if parts is None:
+            return None
         host = (parts.hostname or "").lower()
         path = unquote(parts.path)
         if host in _DOI_HOSTS:

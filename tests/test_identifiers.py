@@ -50,6 +50,8 @@ def test_arxiv_ids_in_every_form(text, expected):
         "https://example.org/abs/2412.03131",
         "https://arxiv.org/list/cs.OS/recent",
         "https://dl.acm.org/doi/10.1145/3731569.3764838",
+        "https://arxiv.org[/abs/2412.03131",
+        "arxiv.org/abs/[2412.03131",
     ],
 )
 def test_not_arxiv_ids(text):
@@ -90,6 +92,10 @@ def test_dois_in_every_form(text, expected):
         "https://arxiv.org/abs/2412.03131",
         "https://dl.acm.org/",
         "https://x.org/10.1/2",
+        # Not URLs at all (urlsplit raises on them): not DOIs, never an error.
+        "https://x[y",
+        "https://doi.org[/10.1145/1",
+        "dl.acm.org]/doi/10.1145/1",
     ],
 )
 def test_not_dois(text):

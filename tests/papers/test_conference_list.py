@@ -607,3 +607,12 @@ def test_only_a_file_that_is_not_a_conference_list_is_refused(text, expected):
 def test_base_of_the_broken_inputs_parses():
     conference = parse(BASE)
     assert [paper.title for _, paper in conference.papers()] == ["Paper One", "Paper Two"]
+
+
+def test_a_link_that_is_not_a_valid_url_is_kept_as_written():
+    # urlsplit raises on an unclosed IPv6 bracket; the reader keeps the link, never fails.
+    text = "# SOSP 2025\n\n## Papers\n\n### Area\n\n* T \\[[Paper](https://x[y)]\n"
+    listed = parse(text)
+    (paper,) = listed.sections[0].papers
+    assert paper.title == "T"
+    assert paper.links == [Link(kind="paper", label="Paper", url="https://x[y")]
