@@ -162,8 +162,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from papers.catalogue_import import import_conference_list
     from papers.conference_list import parse
+    from papers.import_stamps import import_text
 
     try:
         call_command("migrate", verbosity=0)
@@ -181,7 +181,7 @@ def main() -> None:
         started, cpu = time.perf_counter(), time.process_time()
         conference = parse(text)
         parsed, parse_cpu = time.perf_counter(), time.process_time() - cpu
-        summary = import_conference_list(conference)
+        summary = import_text(text, conference=conference)
         imported = time.perf_counter()
         assert summary.papers_created == args.papers, summary
         del conference
@@ -201,7 +201,7 @@ def main() -> None:
 
         started, cpu = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(count_writes):
-            again = import_conference_list(parse(text))
+            again = import_text(text)
         print(
             f"  re-import (no changes)  {time.perf_counter() - started:6.2f} s   <- target < 3 s "
             f"(CPU: {time.process_time() - cpu:.2f} s)"
@@ -210,10 +210,13 @@ def main() -> None:
         for sql in writes:
             print(f"    {sql[:100]}")
         assert not again.changed, again
+        print(
+            f"  (re-import recognised by its stamp, nothing parsed or compared: {again.from_stamp})"
+        )
 
         edited = text.replace("Design point", "Design choice")
         started, cpu = time.perf_counter(), time.process_time()
-        changed = import_conference_list(parse(edited))
+        changed = import_text(edited)
         print(
             f"  import of an edited list ({changed.papers_updated} papers updated)  "
             f"{time.perf_counter() - started:6.2f} s (CPU: {time.process_time() - cpu:.2f} s)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -113,6 +113,8 @@ class ImportSummary:
     acronyms_deleted: int = 0
     # The reader's warnings and the importer's own (over-long fields, identifier clashes).
     issues: list[Issue] = field(default_factory=list)
+    # Recognised by papers.import_stamps as the list last imported: nothing read or written.
+    from_stamp: bool = field(default=False, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -363,10 +365,16 @@ class _Entry:
         return self.pk
 
 
-def import_conference_list(conference: ConferenceList, dry_run: bool = False) -> ImportSummary:
+def import_conference_list(
+    conference: ConferenceList,
+    dry_run: bool = False,
+    before_commit: Callable[[ImportSummary], None] | None = None,
+) -> ImportSummary:
     """Create or update the proceedings, topics, papers, links and acronyms of a list.
 
     With dry_run the same work is done and rolled back: the summary says what would happen.
+    before_commit(summary) runs in the transaction once everything is written (papers.import_stamps
+    records the catalogue's stamp there).
     """
     summary = ImportSummary(venue=conference.venue, year=conference.year, dry_run=dry_run)
     issues = list(conference.warnings)
@@ -375,6 +383,9 @@ def import_conference_list(conference: ConferenceList, dry_run: bool = False) ->
             _import(conference, summary, issues)
             if dry_run:
                 raise _Rollback
+            if before_commit is not None:
+                summary.issues = sorted(issues, key=lambda issue: issue.line)
+                before_commit(summary)
     except _Rollback:
         pass
     summary.issues = sorted(issues, key=lambda issue: issue.line)

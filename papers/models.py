@@ -400,3 +400,22 @@ class Acronym(models.Model):
 
 # The search index lives in its own module; importing it here registers it with the app.
 from papers.search.models import SearchDocument  # noqa: E402, F401
+
+
+class ImportStamp(models.Model):
+    """What the catalogue looked like right after a conference list was imported (see
+    papers.import_stamps): the same text imported again onto the same catalogue is a no-op."""
+
+    # sha256 of the list's exact text and of the importer's code.
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    stamp = models.JSONField(_("catalogue stamp"))
+    # The summary a full re-import gives, as papers.import_stamps stores it.
+    summary = models.JSONField(_("summary"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import stamp")
+        verbose_name_plural = _("import stamps")
+
+    def __str__(self) -> str:
+        return self.digest

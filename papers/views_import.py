@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from papers.catalogue_import import CatalogueImportError, ImportSummary, import_conference_list
-from papers.conference_list import ParseError, parse
+from papers.catalogue_import import CatalogueImportError, ImportSummary
+from papers.conference_list import ParseError
+from papers.import_stamps import import_text
 from papers.models import Proceedings
 from readinggroup.permissions import is_organiser
 from readinggroup.previews import PreviewError, load_preview, sign_preview
@@ -67,7 +68,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     if post and form.is_valid():
         text, filename = form.cleaned_data["markdown"], form.cleaned_data["filename"]
         try:
-            summary = import_conference_list(parse(text), dry_run=True)
+            summary = import_text(text, dry_run=True)
         except (ParseError, CatalogueImportError) as exc:
             form.add_error(
                 None,
@@ -86,7 +87,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     """Import what the preview showed: the markdown comes back signed, so nobody can swap it."""
     try:
         job = load_preview(request.POST.get("payload", ""), request.user.pk, SALT)
-        summary = import_conference_list(parse(job["text"]))
+        summary = import_text(job["text"])
     except PreviewError as exc:
         error = str(exc)
     except (ParseError, CatalogueImportError) as exc:

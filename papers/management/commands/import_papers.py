@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from papers.catalogue_import import CatalogueImportError, import_conference_list
-from papers.conference_list import ParseError, parse
+from papers.catalogue_import import CatalogueImportError
+from papers.conference_list import ParseError
+from papers.import_stamps import import_text
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             number = path.read_bytes()[: exc.start].count(b"\n") + 1
             raise CommandError(f"{path}:{number}: expected UTF-8 text ({exc.reason})") from exc
         try:
-            summary = import_conference_list(parse(text), dry_run=options["dry_run"])
+            summary = import_text(text, dry_run=options["dry_run"])
         except (ParseError, CatalogueImportError) as exc:
             raise CommandError(f"{path}:{exc.line}: {exc.message}") from exc
         for issue in summary.issues:
@@ -43,3 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(style(prefix + lines[0]))
         for line in lines[1:]:
             self.stdout.write(f"  {line}")
+        if summary.from_stamp:
+            self.stdout.write(
+                "  (the catalogue is as this file's last import left it: nothing was compared "
+                "or written)"
+            )

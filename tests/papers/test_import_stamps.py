@@ -1,0 +1,184 @@
+"""Re-importing an unchanged list is recognised by its catalogue stamp (papers.import_stamps)."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from papers.catalogue_import import import_conference_list
+from papers.conference_list import parse
+from papers.import_stamps import catalogue_stamp, import_text
+from papers.models import ImportStamp, Paper, PaperLink, Topic
+from tests.papers.lists import generated_list
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+LISTS = [FIXTURES / "sosp-2025.md", *sorted((FIXTURES / "lists").glob("*.md"))]
+
+pytestmark = pytest.mark.django_db
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "COPY", "TRUNCATE")
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)
+    ]
+
+
+def full_reimport(text: str):
+    """What importing the text gives without any stamp: the importer's full comparison."""
+    return import_conference_list(parse(text))
+
+
+@pytest.mark.parametrize("path", LISTS, ids=lambda path: path.name)
+def test_an_unchanged_reimport_takes_the_short_cut_with_the_full_paths_summary(path):
+    text = path.read_text(encoding="utf-8")
+    first = import_text(text)
+    assert first.changed and not first.from_stamp
+    with CaptureQueriesContext(connection) as queries:
+        again = import_text(text)
+    assert again.from_stamp
+    assert writes(queries) == []
+    assert len(queries.captured_queries) == 2  # the recorded stamp, the catalogue's stamp
+    full = full_reimport(text)
+    assert not full.changed
+    assert again == full
+    assert again.lines() == full.lines()
+
+
+def test_the_short_cut_gives_the_summary_after_merges_and_identifier_clashes():
+    # Preprints the list's first two papers merge with, and a paper holding the second's DOI.
+    text = generated_list(6)
+    Paper.objects.create(title="Generated paper 0 about systems", arxiv_id="2401.00000")
+    Paper.objects.create(title="A preprint", arxiv_id="2401.00001")
+    Paper.objects.create(title="Someone else's paper", doi="10.5555/2030.1")
+    first = import_text(text)
+    assert first.papers_merged == 2
+    assert [issue.line for issue in first.issues] == [list(parse(text).papers())[1][1].line]
+    again = import_text(text)
+    assert again.from_stamp
+    full = full_reimport(text)
+    assert again == full
+    assert again.papers_merged == 0 and again.papers_unchanged == 6
+    assert [issue.message for issue in again.issues] == [issue.message for issue in first.issues]
+
+
+def test_the_command_says_it_recognised_the_file(tmp_path):
+    path = tmp_path / "list.md"
+    path.write_text(generated_list(4), encoding="utf-8")
+    call_command("import_papers", str(path), stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("import_papers", str(path), stdout=out, stderr=StringIO())
+    assert "nothing changed" in out.getvalue()
+    assert "nothing was compared or written" in out.getvalue()
+
+
+def edit_title() -> dict:
+    paper = Paper.objects.get(title__startswith="Generated paper 1 ")
+    paper.title = "Retitled by hand"
+    paper.save()
+    return {"papers_updated": 1}
+
+
+def edit_title_without_updated_at() -> dict:
+    # queryset.update() leaves updated_at alone: the revision trigger still sees it.
+    Paper.objects.filter(title__startswith="Generated paper 2 ").update(title="Retitled in bulk")
+    return {"papers_updated": 1}
+
+
+def add_link() -> dict:
+    paper = Paper.objects.get(title__startswith="Generated paper 3 ")
+    PaperLink.objects.create(paper=paper, kind=PaperLink.Kind.VIDEO, url="https://x.example/v")
+    return {"papers_updated": 1, "links_deleted": 1}
+
+
+def edit_link_url_in_bulk() -> dict:
+    PaperLink.objects.filter(kind=PaperLink.Kind.CODE, url__endswith="/p1").update(
+        url="https://github.com/example/moved"
+    )
+    return {"papers_updated": 1, "links_created": 1, "links_deleted": 1}
+
+
+def delete_paper() -> dict:
+    Paper.objects.get(title__startswith="Generated paper 0 ").delete()
+    return {"papers_created": 1, "links_created": 2}  # paper 0 has a DOI and an arXiv link
+
+
+def rename_topic() -> dict:
+    topic = Topic.objects.get(name="Sub 1")
+    topic.name = "Renamed"
+    topic.save()
+    return {"topics_created": 1, "papers_updated": 2}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [edit_title, edit_title_without_updated_at, add_link, edit_link_url_in_bulk, delete_paper,
+     rename_topic],
+)  # fmt: skip
+def test_a_change_between_the_imports_takes_the_full_path_and_repairs_it(change):
+    text = generated_list(8)
+    import_text(text)
+    expected = change()
+    again = import_text(text)
+    assert not again.from_stamp
+    counts = {
+        name: getattr(again, name)
+        for name in ("papers_created", "papers_updated", "topics_created", "links_created")
+        + ("links_deleted",)
+        if getattr(again, name)
+    }
+    assert counts == expected
+    # Repaired, and the repair recorded: the next import is a no-op again.
+    assert not full_reimport(text).changed
+    assert import_text(text).from_stamp
+
+
+def test_another_text_takes_the_full_path():
+    import_text(generated_list(4))
+    summary = import_text(generated_list(5))
+    assert not summary.from_stamp and summary.papers_created == 1
+
+
+def test_a_dry_run_never_records_a_stamp_but_may_use_one():
+    text = generated_list(4)
+    preview = import_text(text, dry_run=True)
+    assert preview.papers_created == 4 and not ImportStamp.objects.exists()
+    first = import_text(text)
+    assert not first.from_stamp and first.papers_created == 4
+    assert ImportStamp.objects.count() == 1
+    with CaptureQueriesContext(connection) as queries:
+        preview = import_text(text, dry_run=True)
+    assert preview.from_stamp and preview.dry_run and not preview.changed
+    assert writes(queries) == []
+
+
+def test_a_dry_run_of_an_edited_list_leaves_the_recorded_stamp_matching_or_not_but_exact():
+    text = generated_list(4)
+    import_text(text)
+    edited = text.replace("a note", "another note")
+    assert import_text(edited, dry_run=True).papers_updated == 4
+    # Rolled back: importing the recorded text again is still a no-op, by either path.
+    again = import_text(text)
+    assert not again.changed and again == full_reimport(text)
+
+
+def test_only_the_latest_catalogues_stamp_is_kept():
+    import_text(generated_list(3))
+    import_text(generated_list(3, venue="OTHER"))
+    assert ImportStamp.objects.count() == 1
+
+
+@pytest.mark.services
+def test_postgres_moves_the_revision_sequence_on_every_update_statement(postgres):
+    import_text(generated_list(2))
+    before = catalogue_stamp()
+    Topic.objects.filter(name="Sub 1").update(name="Sub 1")  # no value changes: still a write
+    after = catalogue_stamp()
+    assert after[:-2] == before[:-2]
+    assert after[-2:] != before[-2:]
