@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import Model
 
 from papers.catalogue_import import ImportSummary, import_conference_list
 from papers.conference_list import ConferenceList, Issue, parse
@@ -46,8 +47,16 @@ from papers.models import (
 )
 
 # The tables an import reads or writes (the search index follows papers and is not read).
-STAMPED = (Paper, PaperLink, Paper.topics.through, Topic, Proceedings, Venue, Acronym)
-STAMPED += (AcceptanceCycle,)
+STAMPED: tuple[type[Model], ...] = (
+    Paper,
+    PaperLink,
+    Paper.topics.through,
+    Topic,
+    Proceedings,
+    Venue,
+    Acronym,
+    AcceptanceCycle,
+)
 REVISION_TABLE = "papers_catalogue_revision"  # SQLite: one row
 REVISION_SEQUENCE = "papers_catalogue_revision"  # PostgreSQL
 
@@ -81,7 +90,7 @@ def catalogue_stamp() -> list:
     for model in STAMPED:
         table = quote(model._meta.db_table)
         parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts.append(f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {table})")
+        parts.append(f"(SELECT MAX({quote(str(model._meta.pk.column))}) FROM {table})")
     if connection.vendor == "postgresql":
         parts.append(f"(SELECT last_value FROM {REVISION_SEQUENCE})")
         parts.append(f"(SELECT is_called FROM {REVISION_SEQUENCE})")

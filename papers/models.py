@@ -410,7 +410,7 @@ class ImportStamp(models.Model):
     digest = models.CharField(_("digest"), max_length=64, unique=True)
     stamp = models.JSONField(_("catalogue stamp"))
     # The summary a full re-import gives, as papers.import_stamps stores it.
-    summary = models.JSONField(_("summary"))
+    summary = models.JSONField(_("import summary"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
     class Meta:

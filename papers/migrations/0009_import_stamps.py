@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ),
                 ("digest", models.CharField(max_length=64, unique=True, verbose_name="digest")),
                 ("stamp", models.JSONField(verbose_name="catalogue stamp")),
-                ("summary", models.JSONField(verbose_name="summary")),
+                ("summary", models.JSONField(verbose_name="import summary")),
                 ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="recorded at")),
             ],
             options={"verbose_name": "import stamp", "verbose_name_plural": "import stamps"},

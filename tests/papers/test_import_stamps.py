@@ -127,11 +127,9 @@ def test_a_change_between_the_imports_takes_the_full_path_and_repairs_it(change)
     expected = change()
     again = import_text(text)
     assert not again.from_stamp
+    names = ("papers_created", "papers_updated", "topics_created", "links_created")
     counts = {
-        name: getattr(again, name)
-        for name in ("papers_created", "papers_updated", "topics_created", "links_created")
-        + ("links_deleted",)
-        if getattr(again, name)
+        name: getattr(again, name) for name in (*names, "links_deleted") if getattr(again, name)
     }
     assert counts == expected
     # Repaired, and the repair recorded: the next import is a no-op again.
