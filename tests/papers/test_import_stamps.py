@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -180,3 +181,48 @@ def test_postgres_moves_the_revision_sequence_on_every_update_statement(postgres
     after = catalogue_stamp()
     assert after[:-2] == before[:-2]
     assert after[-2:] != before[-2:]
+
+
+def test_a_link_added_in_the_admin_makes_the_next_import_take_the_full_path(client, organiser):
+    organiser.is_staff = True  # the admin site lets only staff in
+    organiser.save()
+    client.force_login(organiser)
+    text = LISTS[0].read_text(encoding="utf-8")
+    import_text(text)
+    paper = Paper.objects.get(system_name="ByteRobust")
+    page = client.get(f"/admin/papers/paper/{paper.pk}/change/")
+    form = page.context["adminform"].form
+    data: dict = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if name == "topics":
+            value = [topic.pk for topic in paper.topics.all()]
+        elif isinstance(value, list | dict):
+            value = json.dumps(value)
+        data[name] = "" if value is None else value
+    links = list(paper.links.all())
+    data.update(
+        {
+            "links-TOTAL_FORMS": str(len(links) + 1),
+            "links-INITIAL_FORMS": str(len(links)),
+            "links-MIN_NUM_FORMS": "0",
+            "links-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, link in enumerate([*links, None]):
+        data.update(
+            {
+                f"links-{index}-id": link.pk if link else "",
+                f"links-{index}-paper": paper.pk,
+                f"links-{index}-position": link.position if link else len(links),
+                f"links-{index}-kind": link.kind if link else "video",
+                f"links-{index}-label": link.label if link else "Video",
+                f"links-{index}-url": link.url if link else "https://video.example/byterobust",
+            }
+        )
+    response = client.post(f"/admin/papers/paper/{paper.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert paper.links.count() == len(links) + 1
+    again = import_text(text)
+    assert not again.from_stamp
+    assert (again.papers_updated, again.links_deleted, again.links_created) == (1, 1, 0)
