@@ -18,9 +18,12 @@ queryset.update(), bulk_update, raw SQL):
   the recorded one, and with none surviving an equal count means the same rows.
 What it misses: rows inserted with hand-picked old ids (loaddata, raw SQL) together with as many
 deleted, and sequences reset by hand; no code of this project does either.
-On PostgreSQL (read committed) a change another transaction commits while the import runs can
-end up in the stamp without the import having seen it; the import takes seconds, and such a
-change is repaired by the next import of another text or of any changed catalogue.
+Concurrent writers: SQLite gives the import's transaction one snapshot and one writer, so the
+stamp read at its end is what the import compared against plus its own writes. PostgreSQL (read
+committed) shows a transaction what others commit meanwhile: an import records no stamp when the
+revision moved by more than its own UPDATE statements (an arXiv fetch storing a paper while the
+list was compared, say). What that leaves: rows another session inserts or deletes while the
+import runs; the next import of the list then takes the short-cut without having seen them.
 """
 
 from __future__ import annotations
@@ -118,13 +121,43 @@ def import_text(
         conference = parse(text)
     if dry_run:  # a dry run records nothing: its writes are rolled back
         return import_conference_list(conference, dry_run=True)
-    return import_conference_list(conference, before_commit=lambda done: _record(digest, done))
+    updates = _Updates()
+    before = catalogue_stamp()
+    with connection.execute_wrapper(updates):
+        return import_conference_list(
+            conference, before_commit=lambda done: _record(digest, done, before, updates.count)
+        )
 
 
-def _record(digest: str, summary: ImportSummary) -> None:
+class _Updates:
+    """Counts the UPDATE statements on stamped tables, each of which moves PostgreSQL's
+    revision by one (a statement trigger fires even when no row matched)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.tables = {model._meta.db_table for model in STAMPED}
+
+    def __call__(self, execute, sql, params, many, context):
+        words = sql.split(None, 2)
+        if words[:1] == ["UPDATE"] and len(words) > 1 and words[1].strip('"') in self.tables:
+            self.count += len(params) if many else 1
+        return execute(sql, params, many, context)
+
+
+def _revision(stamp: list) -> int:
+    """PostgreSQL's revision as the number of nextval() calls so far."""
+    last_value, is_called = stamp[-2:]
+    return last_value if is_called else last_value - 1
+
+
+def _record(digest: str, summary: ImportSummary, before: list, updates: int) -> None:
     """Inside the import's transaction, its writes done: what re-importing the text gives."""
     again = unchanged_summary(summary)
     stamp = catalogue_stamp()
+    if connection.vendor == "postgresql" and _revision(stamp) != _revision(before) + updates:
+        # Someone else updated the catalogue while this import ran (read committed: the import
+        # may not have seen it), or a write was rolled back: no stamp this time.
+        return
     # Stamps of any other catalogue can never match again: keep only this one's.
     ImportStamp.objects.exclude(digest=digest).delete()
     ImportStamp.objects.update_or_create(

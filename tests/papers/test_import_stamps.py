@@ -226,3 +226,39 @@ def test_a_link_added_in_the_admin_makes_the_next_import_take_the_full_path(clie
     again = import_text(text)
     assert not again.from_stamp
     assert (again.papers_updated, again.links_deleted, again.links_created) == (1, 1, 0)
+
+
+@pytest.mark.services
+def test_postgres_records_no_stamp_when_another_session_writes_during_the_import(postgres):
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.autocommit = True
+    fired = []
+
+    def concurrent_write(execute, sql, params, many, context):
+        if not fired and '"papers_paperlink"."paper_id"' in sql:  # _write_links reads
+            fired.append(sql)
+            # Another session's committed UPDATE, while this import is under way.
+            other.execute("UPDATE papers_topic SET name = name WHERE id = -1")
+        return execute(sql, params, many, context)
+
+    text = generated_list(4)
+    try:
+        with connection.execute_wrapper(concurrent_write):
+            first = import_text(text)
+    finally:
+        other.close()
+    assert fired and first.papers_created == 4
+    assert not ImportStamp.objects.exists()
+    # Without another writer the next import records one; the one after takes the short-cut.
+    assert not import_text(text).from_stamp
+    assert ImportStamp.objects.count() == 1
+    assert import_text(text).from_stamp
+
+
+def test_an_import_that_updates_rows_still_records_its_stamp():
+    # On PostgreSQL its own UPDATE statements are counted against the revision it moved.
+    text = generated_list(4)
+    import_text(text)
+    edited = text.replace("a note", "another note")
+    assert import_text(edited).papers_updated == 4
+    assert import_text(edited).from_stamp
