@@ -262,3 +262,23 @@ def test_an_import_that_updates_rows_still_records_its_stamp():
     edited = text.replace("a note", "another note")
     assert import_text(edited).papers_updated == 4
     assert import_text(edited).from_stamp
+
+
+def test_the_short_cut_keeps_skipped_papers_and_the_importers_warnings():
+    # A title longer than its column (skipped, with an error) and a DOI listed twice.
+    text = generated_list(3) + "  * " + "x" * 600 + " \\[[Paper](https://doi.org/10.5555/2030.0)]\n"
+    first = import_text(text)
+    assert first.papers_skipped == 1 and len(first.issues) >= 1
+    again = import_text(text)
+    assert again.from_stamp
+    assert again == full_reimport(text)
+    assert again.papers_skipped == 1 and again.issues == first.issues
+
+
+def test_the_short_cut_counts_the_papers_no_longer_in_the_list():
+    import_text(generated_list(4))
+    shorter = generated_list(3)
+    assert import_text(shorter).papers_not_in_list == 1
+    again = import_text(shorter)
+    assert again.from_stamp and again.papers_not_in_list == 1
+    assert again == full_reimport(shorter)
