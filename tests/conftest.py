@@ -155,6 +155,11 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
     context.set_default_timeout(10_000)
+    # The assertions' wait too (5 s by default): on a busy CI machine a search-as-you-type
+    # answer can take longer than that to land.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
     page = context.new_page()
     yield page
     context.close()
