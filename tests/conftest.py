@@ -200,3 +200,18 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def broker_down():
+    """A broker that refuses every connection; tasks are not run eagerly."""
+    from readinggroup.celery import app
+    from tests.broker import CLOSED_BROKER, use_broker
+
+    previous_url = app.conf.broker_url
+    previous_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    use_broker(CLOSED_BROKER)
+    yield
+    use_broker(previous_url)
+    app.conf.task_always_eager = previous_eager

@@ -16,30 +16,11 @@ from papers import services
 from papers.arxiv import sync
 from papers.models import Paper
 from readinggroup.celery import app as celery_app
+from tests.broker import use_broker
 from tests.factories import PaperFactory
 
 Status = Paper.FetchStatus
 ADD = "/papers/add-arxiv/"
-# Nothing listens on port 9 of the loopback (the discard port): a connect is refused at once.
-CLOSED_BROKER = "redis://127.0.0.1:9/0"
-
-
-def _use_broker(url: str) -> None:
-    celery_app.conf.broker_url = url
-    # The connection and producer pools were built for the previous URL.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    previous_url = celery_app.conf.broker_url
-    previous_eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    _use_broker(CLOSED_BROKER)
-    yield
-    _use_broker(previous_url)
-    celery_app.conf.task_always_eager = previous_eager
 
 
 def arxiv_paper(arxiv_id="2412.03131", **fields) -> Paper:
@@ -76,7 +57,7 @@ def test_adding_it_again_once_the_broker_is_back_queues_it(client, member, broke
     client.post(ADD, {"arxiv": "2412.03131"})
     assert Paper.objects.get().fetch_status == Status.UNQUEUED
 
-    _use_broker("memory://")
+    use_broker("memory://")
     client.post(ADD, {"arxiv": "2412.03131"})
     paper = Paper.objects.get()
     assert paper.fetch_status == Status.QUEUED
@@ -139,7 +120,7 @@ def test_with_real_redis_the_task_waits_in_the_queue(redis_url, client, member):
     previous_url = celery_app.conf.broker_url
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    _use_broker(redis_url)
+    use_broker(redis_url)
     server = redis.Redis.from_url(redis_url)
     server.delete("celery")
     try:
@@ -149,5 +130,5 @@ def test_with_real_redis_the_task_waits_in_the_queue(redis_url, client, member):
         assert server.llen("celery") == 1  # the broker holds it until a worker takes it
     finally:
         server.delete("celery")
-        _use_broker(previous_url)
+        use_broker(previous_url)
         celery_app.conf.task_always_eager = previous_eager

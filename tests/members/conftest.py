@@ -48,30 +48,3 @@ def eager_tasks():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
-
-
-# Nothing listens on port 9 of the loopback (the discard port): a connect is refused at once.
-CLOSED_BROKER = "redis://127.0.0.1:9/0"
-
-
-def use_broker(url: str) -> None:
-    from readinggroup.celery import app
-
-    app.conf.broker_url = url
-    # The connection and producer pools were built for the previous URL.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    """A broker that refuses every connection; tasks are not run eagerly."""
-    from readinggroup.celery import app
-
-    previous_url = app.conf.broker_url
-    previous_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    use_broker(CLOSED_BROKER)
-    yield
-    use_broker(previous_url)
-    app.conf.task_always_eager = previous_eager

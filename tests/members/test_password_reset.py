@@ -16,7 +16,7 @@ from django.urls import reverse
 from notifications import kinds, outbox
 from notifications.models import Message
 from readinggroup.celery import app as celery_app
-from tests.arxiv.test_broker import _use_broker, broker_down  # noqa: F401 (the fixture)
+from tests.broker import use_broker
 from tests.conftest import FROZEN_NOW
 
 pytestmark = pytest.mark.time_machine(FROZEN_NOW)
@@ -154,7 +154,7 @@ def test_with_the_broker_down_the_page_answers_and_the_sweep_sends_the_mail_late
     assert mail.outbox == []
 
     # The broker is back; the periodic sweep (every five minutes) hands the mail over at once.
-    _use_broker("memory://")
+    use_broker("memory://")
     celery_app.conf.task_always_eager = True
     settings.EMAIL_BACKEND = LOCMEM
     assert outbox.requeue_lost() == 1

@@ -12,8 +12,9 @@ from django.test import Client
 
 from sessions import slides
 from sessions.models import Presenter, SlidesState, Talk
+from tests.broker import use_broker
 from tests.conftest import FROZEN_NOW
-from tests.members.conftest import person_of, use_broker
+from tests.members.conftest import person_of
 from tests.members.pdfs import shared_stream_pdf, text_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]

@@ -16,7 +16,7 @@ from notifications.tasks import deliver_message
 from readinggroup.celery import app as celery_app
 from sessions import signups
 from sessions.models import Presenter
-from tests.arxiv.test_broker import _use_broker, broker_down  # noqa: F401 (the fixture)
+from tests.broker import use_broker
 from tests.conftest import FROZEN_NOW
 from tests.notifications.conftest import presenter
 
@@ -200,7 +200,7 @@ def test_with_the_broker_down_a_sign_up_answers_and_its_mails_wait_for_the_sweep
     assert set(Message.objects.values_list("state", flat=True)) == {Message.State.UNQUEUED}
     assert mail.outbox == []
 
-    _use_broker("memory://")
+    use_broker("memory://")
     celery_app.conf.task_always_eager = True
     assert outbox.requeue_lost() == Message.objects.count() >= 2
     assert set(Message.objects.values_list("state", flat=True)) == {Message.State.SENT}
