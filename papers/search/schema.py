@@ -151,26 +151,37 @@ SQLITE_REVERSE = [
 POSTGRES_DOCUMENTS_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search_write(ids bigint[])
     RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
+        -- The vectors are computed here, in the statement, not by the row trigger on
+        -- papers_searchdocument (a PL/pgSQL call per row: about a tenth of this statement).
+        -- Transaction-local, and undone with the transaction if the INSERT fails.
+        PERFORM set_config('papers.search_vector_given', 'on', true);
         INSERT INTO papers_searchdocument AS d (kind, paper_id, title, authors, body,
-            sort_year, sort_venue, sort_position, slides, label, url)
-        SELECT 'paper', new.id, new.title,
-            coalesce((SELECT string_agg(value, ', ') FROM jsonb_array_elements_text(
-                CASE WHEN jsonb_typeof(new.authors) = 'array' THEN new.authors
-                     ELSE '[]'::jsonb END)), ''),
-            concat_ws(E'\\n', new.abstract, new.affiliations, new.system_name, new.notes),
-            coalesce(pr.year, 0),
-            coalesce(v.name, CASE WHEN new.arxiv_id <> '' THEN 'arXiv' ELSE '' END),
-            new.position, '', '', ''
-        FROM papers_paper AS new
-        LEFT JOIN papers_proceedings pr ON pr.id = new.proceedings_id
-        LEFT JOIN papers_venue v ON v.id = pr.venue_id
-        -- An index condition on the primary key, however many ids (a join with unnest(ids)
-        -- gets a generic plan that scans every paper for the trigger's one id).
-        WHERE new.id = ANY(ids)
+            sort_year, sort_venue, sort_position, slides, label, url, vector)
+        SELECT 'paper', doc.id, doc.title, doc.authors, doc.body, doc.sort_year, doc.sort_venue,
+            doc.position, '', '', '', papers_search_vector(doc.title, doc.authors, doc.body, '')
+        FROM (
+            SELECT new.id, new.title,
+                coalesce((SELECT string_agg(value, ', ') FROM jsonb_array_elements_text(
+                    CASE WHEN jsonb_typeof(new.authors) = 'array' THEN new.authors
+                         ELSE '[]'::jsonb END)), '') AS authors,
+                concat_ws(E'\\n', new.abstract, new.affiliations, new.system_name, new.notes)
+                    AS body,
+                coalesce(pr.year, 0) AS sort_year,
+                coalesce(v.name, CASE WHEN new.arxiv_id <> '' THEN 'arXiv' ELSE '' END)
+                    AS sort_venue,
+                new.position
+            FROM papers_paper AS new
+            LEFT JOIN papers_proceedings pr ON pr.id = new.proceedings_id
+            LEFT JOIN papers_venue v ON v.id = pr.venue_id
+            -- An index condition on the primary key, however many ids (a join with
+            -- unnest(ids) gets a generic plan that scans every paper for one id).
+            WHERE new.id = ANY(ids)
+        ) AS doc
         ON CONFLICT (paper_id) WHERE kind = 'paper' DO UPDATE SET
             title = excluded.title, authors = excluded.authors, body = excluded.body,
             sort_year = excluded.sort_year, sort_venue = excluded.sort_venue,
-            sort_position = excluded.sort_position;
+            sort_position = excluded.sort_position, vector = excluded.vector;
+        PERFORM set_config('papers.search_vector_given', 'off', true);
     END $$"""
 # A bulk writer sets papers.search_deferred for its transaction and writes the documents itself
 # (papers_paper_search_write). The row's own values here, not a call of that function with its
@@ -212,6 +223,28 @@ POSTGRES_PAPER_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search() RE
         RETURN new;
     END $$"""
 
+# A document's vector: one home for the weights, called by the row trigger below and by the
+# bulk writer (papers_paper_search_write).
+POSTGRES_VECTOR_FUNCTION = """CREATE OR REPLACE FUNCTION papers_search_vector(
+        title text, authors text, body text, slides text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT setweight(to_tsvector('simple', papers_search_text(title)), 'A')
+        || setweight(to_tsvector('simple', papers_search_text(authors)), 'B')
+        || setweight(to_tsvector('simple', papers_search_text(body)), 'C')
+        || setweight(to_tsvector('simple', papers_search_text(slides)), 'D')
+    $$"""
+POSTGRES_VECTOR_TRIGGER_FUNCTION = """CREATE OR REPLACE FUNCTION papers_searchdocument_vector()
+    RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        new.vector := papers_search_vector(new.title, new.authors, new.body, new.slides);
+        RETURN new;
+    END $$"""
+# Skipped (its function not even called) while the bulk writer gives the vectors itself.
+POSTGRES_VECTOR_TRIGGER = """CREATE TRIGGER papers_searchdocument_vector BEFORE INSERT OR UPDATE OF
+    title, authors, body, slides ON papers_searchdocument FOR EACH ROW
+    WHEN (current_setting('papers.search_vector_given', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION papers_searchdocument_vector()"""
+
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     # Lower case, accents off, a space either side of each CJK character, punctuation to
@@ -223,19 +256,9 @@ POSTGRES_FORWARD = [
                            '([{CJK_CLASS}])', ' \\1 ', 'g'),
             '[^[:alnum:]]+', ' ', 'g')
     $$""",
-    """CREATE OR REPLACE FUNCTION papers_searchdocument_vector() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-    BEGIN
-        new.vector :=
-            setweight(to_tsvector('simple', papers_search_text(new.title)), 'A')
-            || setweight(to_tsvector('simple', papers_search_text(new.authors)), 'B')
-            || setweight(to_tsvector('simple', papers_search_text(new.body)), 'C')
-            || setweight(to_tsvector('simple', papers_search_text(new.slides)), 'D');
-        RETURN new;
-    END $$""",
-    """CREATE TRIGGER papers_searchdocument_vector BEFORE INSERT OR UPDATE OF
-        title, authors, body, slides ON papers_searchdocument
-        FOR EACH ROW EXECUTE FUNCTION papers_searchdocument_vector()""",
+    POSTGRES_VECTOR_FUNCTION,
+    POSTGRES_VECTOR_TRIGGER_FUNCTION,
+    POSTGRES_VECTOR_TRIGGER,
     "CREATE INDEX papers_searchdocument_vector_gin ON papers_searchdocument USING gin (vector)",
     POSTGRES_DOCUMENTS_FUNCTION,
     POSTGRES_PAPER_FUNCTION,
@@ -278,5 +301,6 @@ POSTGRES_REVERSE = [
     "DROP FUNCTION IF EXISTS papers_paper_search()",
     "DROP FUNCTION IF EXISTS papers_paper_search_write(bigint[])",
     "DROP FUNCTION IF EXISTS papers_searchdocument_vector()",
+    "DROP FUNCTION IF EXISTS papers_search_vector(text, text, text, text)",
     "DROP FUNCTION IF EXISTS papers_search_text(text)",
 ]
