@@ -24,7 +24,7 @@ def forward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("papers", "0008_search_deferred")]
+    dependencies = [("papers", "0009_import_stamps")]
 
     # Backwards there is nothing to undo: the new functions compute what the old ones did, and
     # the flag that makes the trigger stand aside is only ever set by the new writer.
