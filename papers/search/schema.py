@@ -151,8 +151,9 @@ SQLITE_REVERSE = [
 POSTGRES_DOCUMENTS_FUNCTION = """CREATE OR REPLACE FUNCTION papers_paper_search_write(ids bigint[])
     RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
-        -- The vectors are computed here, in the statement, not by the row trigger on
-        -- papers_searchdocument (a PL/pgSQL call per row: about a tenth of this statement).
+        -- The vectors are computed here, once per paper, not by the row trigger on
+        -- papers_searchdocument: a PL/pgSQL call per row, and for an existing document twice
+        -- (ON CONFLICT fires the BEFORE INSERT trigger on the proposed row, then BEFORE UPDATE).
         -- Transaction-local, and undone with the transaction if the INSERT fails.
         PERFORM set_config('papers.search_vector_given', 'on', true);
         INSERT INTO papers_searchdocument AS d (kind, paper_id, title, authors, body,
