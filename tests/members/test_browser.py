@@ -100,6 +100,8 @@ def test_member_registers_signs_up_prepares_and_withdraws(
     run_slides_task(talk)
     page.get_by_role("link", name="Our deck.pdf").wait_for()
     assert page.get_by_text("Slides are being processed").count() == 0
+    # The message of the upload, out of date now, went with the wait.
+    assert page.get_by_text("Slides received: they are being processed.").count() == 0
     assert "Kernel bypass, explained" in Talk.objects.get(pk=talk.pk).slides_text
     screenshot(page, "members-talk-edit")
 
@@ -111,6 +113,7 @@ def test_member_registers_signs_up_prepares_and_withdraws(
     page.get_by_text("Slides are being processed").wait_for()
     run_slides_task(talk)
     page.get_by_text("“locked.pdf” was not accepted: The PDF is encrypted").wait_for()
+    assert page.get_by_text("Slides received: they are being processed.").count() == 0
     assert page.get_by_role("link", name="Our deck.pdf").is_visible()
     assert page.get_by_text("The current slides stay.").is_visible()
     both_widths(page, screenshot, "members-slides-refused")
