@@ -214,11 +214,13 @@ def cancel_session(session: Session) -> Session:
     return session
 
 
+# The term's switchable rules: what set_rules saves and the organiser's RulesForm offers.
 RULE_FIELDS = (
     "rule_one_conference_one_arxiv",
     "rule_lead_required",
     "rule_min_minutes",
     "rule_recording_required",
+    "rule_one_lead_per_member",
 )
 
 

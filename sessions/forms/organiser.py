@@ -17,7 +17,7 @@ from papers.models import Paper
 from papers.services import find_paper
 from readinggroup.uploads import MarkdownUploadForm
 from sessions.models import Person, Presenter, Session, Talk, Term
-from sessions.planning import MAX_TALKS_PER_SESSION, MAX_WEEKS, WEEKDAYS
+from sessions.planning import MAX_TALKS_PER_SESSION, MAX_WEEKS, RULE_FIELDS, WEEKDAYS
 from sessions.readme.encoding import decode_bytes
 from sessions.readme.years import far_year
 
@@ -332,13 +332,7 @@ class MoveTalkForm(forms.Form):
 class RulesForm(NoColonMixin, forms.ModelForm):
     class Meta:
         model = Term
-        fields = [
-            "rule_one_conference_one_arxiv",
-            "rule_lead_required",
-            "rule_min_minutes",
-            "rule_recording_required",
-            "rule_one_lead_per_member",
-        ]
+        fields = list(RULE_FIELDS)
         labels = {
             "rule_one_conference_one_arxiv": _("One SOSP/OSDI + one arXiv paper"),
             "rule_lead_required": _("Every talk has a lead"),

@@ -297,6 +297,18 @@ def test_rules_are_switched_per_term(client, organiser, term):
     assert "the group asks for at least 60" in page
 
 
+@pytest.mark.parametrize("on", [True, False])
+def test_every_rule_of_the_form_is_saved(client, organiser, term, on):
+    # The form offers "a member leads at most one topic per session" too: it must stick.
+    client.force_login(organiser)
+    url = reverse("schedule:organiser_term_rules", args=[term.slug])
+    Term.objects.filter(pk=term.pk).update(rule_one_lead_per_member=not on)
+    data = {"rule_min_minutes": "45"} | ({"rule_one_lead_per_member": "on"} if on else {})
+    assert client.post(url, data).status_code == 302
+    term.refresh_from_db()
+    assert term.rule_one_lead_per_member is on
+
+
 def test_bad_rules_input_changes_nothing(client, organiser, term):
     client.force_login(organiser)
     before = snapshot()
