@@ -414,26 +414,31 @@ def _refuse(talk_id: int, name: str, error: SlidesError) -> str:
 
 
 def remove_slides(talk: Talk) -> None:
-    """Drop the talk's uploaded slides (the file goes once the change is committed)."""
-    old_name = talk.slides_file.name
-    if not old_name:  # a FieldFile is empty exactly when it has no name
-        return
-    storage = talk.slides_file.storage
+    """Drop the talk's slides: the uploaded deck and any upload still waiting for the task, whose
+    run then finds it superseded, and a refusal's note. The files go once that is committed."""
     with transaction.atomic():
-        talk.slides_file = ""
-        talk.slides_filename = ""
-        talk.slides_pages = None
-        talk.slides_text = ""
-        talk.save(
-            update_fields=[
-                "slides_file",
-                "slides_filename",
-                "slides_pages",
-                "slides_text",
-                "updated_at",
-            ]
+        # The row as it is now: an upload may have arrived since `talk` was read.
+        locked = Talk.objects.select_for_update().get(pk=talk.pk)
+        files = [(f.storage, f.name) for f in (locked.slides_file, locked.slides_pending) if f.name]
+        if not files and not locked.slides_state:
+            return
+        locked.slides_file = ""
+        locked.slides_filename = ""
+        locked.slides_pages = None
+        locked.slides_text = ""
+        locked.slides_pending = ""
+        locked.slides_pending_filename = ""
+        locked.slides_state = SlidesState.NONE
+        locked.slides_refusal = {}
+        locked.slides_queued_at = None
+        locked.save(
+            update_fields=sorted(
+                {"slides_file", "slides_filename", "slides_pages", "slides_text", *PENDING_FIELDS}
+            )
         )
-        transaction.on_commit(lambda: storage.delete(old_name))
+        for storage, name in files:
+            transaction.on_commit(partial(storage.delete, name))
+    talk.refresh_from_db()
 
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+")

@@ -188,6 +188,28 @@ def test_a_newer_upload_supersedes_a_pending_one(media_root):
     assert slides.process_pending(talk.pk, second) == "superseded"
 
 
+@pytest.mark.django_db(transaction=True)  # the files go after the commit
+def test_removing_the_slides_drops_a_pending_upload_too(media_root):
+    from tests.members.conftest import make_talk
+
+    talk = make_talk(days=7)
+    slides.submit_slides(talk, upload(text_pdf("Kept")))
+    slides.process_pending(talk.pk, talk.slides_pending.name)
+    talk.refresh_from_db()
+    pending = slides.submit_slides(talk, upload(text_pdf("Later"))).slides_pending.name
+
+    slides.remove_slides(talk)
+
+    talk.refresh_from_db()
+    assert not talk.slides_file and not talk.slides_pending
+    assert talk.slides_state == SlidesState.NONE
+    assert stored_files(media_root) == []
+    # The task still queued for the removed upload finds nothing to do.
+    assert slides.process_pending(talk.pk, pending) == "superseded"
+    talk.refresh_from_db()
+    assert not talk.slides_file and talk.slides_text == ""
+
+
 def test_the_task_refuses_a_file_that_ran_out_of_its_time_limit(
     upcoming_talk, media_root, monkeypatch
 ):
