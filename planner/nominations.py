@@ -22,6 +22,7 @@ from papers import presented, services
 from papers.models import Paper, Topic
 from papers.showings import Showings
 from planner.models import Nomination, Vote
+from readinggroup.params import parse_id
 from sessions.models import Person, Session, Talk
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ def paper_for_nomination(paper_id: str = "", arxiv: str = "") -> Paper:
     to the catalogue by papers.services, which queues its metadata fetch)."""
     paper_id, arxiv = (paper_id or "").strip(), (arxiv or "").strip()
     if paper_id:
-        paper = Paper.objects.filter(pk=paper_id).first() if paper_id.isdigit() else None
+        paper_pk = parse_id(paper_id)
+        paper = Paper.objects.filter(pk=paper_pk).first() if paper_pk is not None else None
         if paper is None:
             raise QueueError(_("That paper is not in the catalogue."))
         return paper

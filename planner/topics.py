@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from papers.models import Acronym, Paper, Topic
 from planner.bm25 import BM25, tokenize
+from readinggroup.params import parse_id
 
 NEIGHBOURS = 7  # labelled papers that vote; fewer is noisier, more lets big areas win
 # A topic's own name in the paper's text ("RDMA", "Video", "MoE") is evidence too: the
@@ -159,7 +160,7 @@ class TopicError(ValueError):
 def set_topics(paper: Paper, topic_ids: list[str]) -> list[Topic]:
     """An organiser accepts a suggestion or chooses other topics: the paper's topics become
     exactly these (the taxonomy's own nodes). Nothing changes when one id is unknown."""
-    ids = {int(t) for t in topic_ids if str(t).strip().isdigit()}
+    ids = {pk for pk in map(parse_id, topic_ids) if pk is not None}
     if not ids or len(ids) != len([t for t in topic_ids if str(t).strip()]):
         raise TopicError(_("Choose one or more topics of the taxonomy."))
     chosen = list(Topic.objects.filter(pk__in=ids).select_related("parent__parent"))

@@ -127,6 +127,16 @@ Param = Number | Text | Choice
 
 # The search box: bounded here, cut to its words and characters by papers.search.text.
 QUERY = Text(max_chars=MAX_QUERY_CHARS)
+_ID = Number()
+
+
+def parse_id(raw: object) -> int | None:
+    """A row's id as a form or a link gives it, or None when the text is none (not ASCII
+    digits, out of the database's range): the one check, since "²".isdigit() is true too."""
+    try:
+        return _ID.parse("id", str(raw))
+    except BadParameter:
+        return None
 
 
 def parse_params(query: QueryDict, spec: Mapping[str, Param]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from planner import pairs, rotation
 from readinggroup.http import AuthenticatedHttpRequest
+from readinggroup.params import parse_id
 from readinggroup.permissions import is_organiser
 from sessions.models import Session, Talk
 from sessions.rules import sessions_for_checks
@@ -56,9 +57,10 @@ def pairs_json(request: AuthenticatedHttpRequest) -> JsonResponse:
 @organisers_json
 def presenters_json(request: AuthenticatedHttpRequest) -> JsonResponse:
     raw = request.GET.get("talk", "").strip()
-    if not raw.isdigit():
+    talk_pk = parse_id(raw)
+    if talk_pk is None:
         return _error(_("talk must be a talk id, got %(raw)r") % {"raw": raw}, 400)
-    talk = Talk.objects.select_related("session").filter(pk=int(raw)).first()
+    talk = Talk.objects.select_related("session").filter(pk=talk_pk).first()
     if talk is None:
         return _error(_("No talk %(id)s.") % {"id": raw}, 404)
     people = rotation.suggest_presenters(talk, limit=None)

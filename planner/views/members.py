@@ -16,6 +16,7 @@ from planner.models import SwapRequest
 from planner.nominations import QueueError
 from planner.views.common import done, vary
 from readinggroup.http import AuthenticatedHttpRequest
+from readinggroup.params import parse_id
 from sessions.models import Person, Presenter, Session
 from sessions.people import person_for
 
@@ -57,7 +58,8 @@ def swap_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if presenter.person.user_id != request.user.pk:
         raise PermissionDenied(_("Only the presenter can hand this talk to someone else."))
     to_id = request.POST.get("to", "")
-    to_person = Person.objects.filter(pk=to_id).first() if to_id.isdigit() else None
+    to_pk = parse_id(to_id)
+    to_person = Person.objects.filter(pk=to_pk).first() if to_pk is not None else None
     if to_person is None:
         return done(request, _me(), error=_("Choose the member to ask."))
     try:

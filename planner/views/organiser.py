@@ -16,6 +16,7 @@ from planner import dashboard, pairs, topics
 from planner.nominations import QueueError
 from planner.views.common import done, vary
 from readinggroup.http import AuthenticatedHttpRequest
+from readinggroup.params import parse_id
 from readinggroup.permissions import organiser_required
 from sessions.models import Session
 from sessions.rules import sessions_for_checks
@@ -44,16 +45,16 @@ def suggestions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def apply_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     fallback = dashboard_url(session.term, session)
-    ids = [request.POST.get(name, "") for name in ("conference", "arxiv")]
+    ids = [parse_id(request.POST.get(name, "")) for name in ("conference", "arxiv")]
     found = {
         p.pk: p
         for p in Paper.objects.select_related("proceedings__venue").filter(
-            pk__in=[int(i) for i in ids if i.isdigit()]
+            pk__in=[i for i in ids if i is not None]
         )
     }
-    if not all(i.isdigit() and int(i) in found for i in ids):
+    if not all(i is not None and i in found for i in ids):
         return done(request, fallback, error=_("Choose a suggested pair of catalogue papers."))
-    conference, arxiv = (found[int(i)] for i in ids)
+    conference, arxiv = (found[i] for i in ids if i is not None)
     try:
         pairs.apply_pair(session, conference, arxiv)
     except QueueError as exc:

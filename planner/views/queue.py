@@ -19,6 +19,7 @@ from planner import nominations
 from planner.models import Nomination
 from planner.views.common import done, vary, viewer
 from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from readinggroup.params import Number, Text, bounded_query, parse_id
 from readinggroup.permissions import is_organiser, organiser_required
 from sessions.models import Session, Talk
 from sessions.people import person_for
@@ -72,19 +73,21 @@ def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
 
 
 @require_safe
+@bounded_query({"q": Text(max_chars=200), "paper": Number(lenient=True)})
 def queue(request: HtmxHttpRequest) -> HttpResponse:
     """Anyone may read the queue; nominating and voting need an account.
 
     `q` searches the catalogue for a paper to nominate (HTMX: just the results); `paper`
     preselects one (the "Nominate" link of a paper's page)."""
-    q = request.GET.get("q", "").strip()[:200]
+    params = request.params  # type: ignore[attr-defined]
+    q = params["q"]
     results = presented.attach_showings(search_papers(q)[:SEARCH_LIMIT]) if q else []
     if request.htmx and "q" in request.GET:
         results_context = {"q": q, "results": results}
         return vary(render(request, "planner/queue.html#search-results", results_context))
     context = _context(request, q=q, results=results)
-    catalogue_id = request.GET.get("paper", "")
-    if catalogue_id.isdigit():
+    catalogue_id = params["paper"]
+    if catalogue_id is not None:
         context["preselected"] = next(
             iter(presented.attach_showings(Paper.objects.filter(pk=catalogue_id))), None
         )
@@ -151,7 +154,8 @@ def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     nomination = get_object_or_404(Nomination.objects.select_related("paper"), pk=pk)
     talk_id = request.POST.get("talk", "")
-    talk = Talk.objects.filter(pk=talk_id).first() if talk_id.isdigit() else None
+    talk_pk = parse_id(talk_id)
+    talk = Talk.objects.filter(pk=talk_pk).first() if talk_pk is not None else None
     url = reverse("planner:queue")
     if talk is None:
         return done(request, url, error=_("Choose an open talk to schedule the paper on."))

@@ -384,3 +384,28 @@ def test_topic_review_query_count_is_constant(
     with django_assert_num_queries(len(small.captured_queries)):
         page = organiser_client.get(reverse("planner:topics")).content.decode()
     assert page.count("Accept LLM \u203a LLM Inference") == 9
+
+
+@pytest.mark.parametrize(
+    "query", ["paper=²", "paper=99999999999999999999", "q=%00", "paper=%00", "q=" + "x" * 201]
+)
+def test_the_public_queue_answers_odd_parameters_without_a_server_error(client, db, query):
+    # "²".isdigit() is true, yet no id; a NUL is refused by PostgreSQL's text.
+    response = client.get(f"{reverse('planner:queue')}?{query}")
+    assert response.status_code in (200, 400)
+    if query == "paper=²":
+        assert response.status_code == 200  # an id that is none preselects nothing
+
+
+@pytest.mark.parametrize("raw", ["²", "-1", "99999999999999999999"])
+def test_forms_with_an_id_that_is_none_change_nothing(ann_client, ann, raw):
+    before = Nomination.objects.count()
+    response = ann_client.post(reverse("planner:nominate"), {"paper": raw})
+    assert response.status_code in (200, 302, 400)
+    assert Nomination.objects.count() == before
+
+
+def test_presenters_json_refuses_an_id_that_is_none(client, organiser):
+    client.force_login(organiser)
+    response = client.get(reverse("planner:api_presenters") + "?talk=²")
+    assert response.status_code == 400
