@@ -38,6 +38,9 @@ class MessageEditForm(forms.Form):
 class DirectMessageForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=300)
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
+    # The form's own token (a hidden field): the same form sent twice is one mail, a second
+    # message to the same people is another. Bounded, as it ends up in the mail's key.
+    nonce = forms.SlugField(max_length=32, widget=forms.HiddenInput)
 
 
 def _compiles(value: str) -> str:

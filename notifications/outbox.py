@@ -241,10 +241,11 @@ def requeue_lost(older_than_minutes: int = 120) -> int:
             Q(state=Message.State.UNQUEUED) | Q(state=Message.State.QUEUED, updated_at__lt=cutoff)
         ).values_list("pk", flat=True)[:500]
     )
+    # Handed over now: the next sweep leaves them alone as long as any queued mail.
+    Message.objects.filter(
+        pk__in=lost, state__in=[Message.State.UNQUEUED, Message.State.QUEUED]
+    ).update(state=Message.State.QUEUED, updated_at=timezone.now())
     for pk in lost:
-        Message.objects.filter(pk=pk, state=Message.State.UNQUEUED).update(
-            state=Message.State.QUEUED, updated_at=timezone.now()
-        )
         queue.send_now(DELIVER_TASK, [pk], partial(_refused, pk))
     return len(lost)
 

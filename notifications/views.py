@@ -217,7 +217,7 @@ def _write(
     without = [
         person.name for person in people if not person.user_id or not outbox.address_of(person.user)
     ]
-    form = DirectMessageForm(request.POST or None)
+    form = DirectMessageForm(request.POST or None, initial={"nonce": secrets.token_urlsafe(12)})
     if request.method == "POST" and form.is_valid():
         try:
             outbox.direct_message(
@@ -225,7 +225,7 @@ def _write(
                 addressed,
                 form.cleaned_data["subject"],
                 form.cleaned_data["text"],
-                key=f"{key}:{request.POST.get('nonce', '')}",
+                key=f"{key}:{form.cleaned_data['nonce']}",
             )
         except outbox.OutboxError as exc:
             messages.error(request, str(exc))
@@ -246,7 +246,6 @@ def _write(
             "addressed": addressed,
             "without": without,
             "back": back,
-            "nonce": request.POST.get("nonce") or secrets.token_urlsafe(12),
         },
     )
 
