@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -186,10 +186,12 @@ class PaperAdmin(OrganiserAdminMixin, admin.ModelAdmin):
         # The talks of a deleted paper are kept (SET NULL, their title and link copied from the
         # paper first: sessions/deletion.py), which Django's cascade list leaves out; say so.
         to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        papers = list(objs)
+        prefetch_related_objects(papers, "talks__session")  # two queries, however many papers
         talks = [
             f"{talk} ({paper.title})"
-            for paper in objs
-            for talk in paper.talks.select_related("session").order_by("session__date", "position")
+            for paper in papers
+            for talk in sorted(paper.talks.all(), key=lambda t: (t.session.date, t.position))
         ]
         if talks:
             # Django's list nests (admin's unordered_list renders it); django-stubs has it flat.

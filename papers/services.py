@@ -156,6 +156,9 @@ def add_paper_from_arxiv(text: str) -> Paper:
 
 def keep_in_catalogue(paper_ids: Iterable[int]) -> int:
     """An organiser's call: show these papers although arXiv has no paper with their ids."""
-    return Paper.objects.filter(pk__in=list(paper_ids)).update(
+    kept = Paper.objects.filter(pk__in=list(paper_ids)).update(
         kept_public=True, updated_at=timezone.now()
     )
+    if kept:  # an update sends no signal: the catalogue's cached lists and counts are stale
+        catalogue_changed()
+    return kept

@@ -231,8 +231,9 @@ class _Importer:
             self._apply(session, desired, "sessions", label, parsed.line)
             existing_talks = {
                 talk.position: talk
+                # The venue too: the preview's venue labels read the paper's proceedings.
                 for talk in session.talks.prefetch_related("presenters__person").select_related(
-                    "paper"
+                    "paper__proceedings__venue"
                 )
             }
         listed = set()

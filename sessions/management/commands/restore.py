@@ -33,6 +33,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         # The search index is not in the archive: the papers' rows came back with the papers
         # (database triggers); the slides' rows are written here, as a slides upload would.
-        for talk in Talk.objects.exclude(slides_text="").select_related("session__term"):
+        talks = Talk.objects.exclude(slides_text="").select_related("session__term", "paper")
+        for talk in talks:
             index_talk(talk)
         self.stdout.write(f"Restored {summary.objects} rows and {summary.files} uploaded file(s).")
