@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/load.py                       # SQLite (a scratch file)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/load.py
-        # SQLite, then PostgreSQL: the database NAME is flushed!
+        # SQLite, then PostgreSQL: in a scratch database made beside NAME and dropped after
+        # (NAME itself is never touched)
 
 For each database: migrate, seed (a term of upcoming talks, 20 + 50 member accounts with
 signed-in sessions), serve the app with gunicorn (2 sync workers, DEBUG off) on 127.0.0.1 and
@@ -37,6 +38,9 @@ PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 MAX_REQUESTS = 50_000  # a hard stop whatever the timing
 
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from import_papers import scratch_postgres  # noqa: E402
 
 # --- seeding: runs inside Django (this file with --seed) -------------------------------------
 
@@ -324,13 +328,21 @@ def main() -> None:
         if postgres.startswith("postgres"):
             targets.append(("postgresql", postgres))
         else:
-            print("PostgreSQL skipped: set DATABASE_URL=postgres://... (that database is flushed)")
+            print("PostgreSQL skipped: set DATABASE_URL=postgres://... (a scratch db is made)")
     rows = []
     for label, url in targets:
         with tempfile.TemporaryDirectory(prefix=f"load-{label}-") as tmp:
             scratch = Path(tmp)
-            url = url or f"sqlite:///{scratch / 'load.sqlite3'}"
-            rows += run(label, url, args, scratch)
+            if url is None:
+                rows += run(label, f"sqlite:///{scratch / 'load.sqlite3'}", args, scratch)
+                continue
+            # drop() closes Django's connections: give it settings to read.
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readinggroup.settings")
+            url, drop = scratch_postgres(url)
+            try:
+                rows += run(label, url, args, scratch)
+            finally:
+                drop()
     print(
         f"\n{'database':<11} {'phase':<28} {'requests':>8} {'errors':>6}"
         f" {'p50 ms':>7} {'p99 ms':>7}"
