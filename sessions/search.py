@@ -35,10 +35,14 @@ def index_talk(talk: Talk) -> None:
     )
 
 
+# What a talk's document is made of (index_talk): a save of other fields leaves it as it is.
+_INDEXED_FIELDS = {"slides_text", "paper", "paper_id", "title", "position", "session", "session_id"}
+
+
 def _talk_saved(
     sender, instance: Talk, raw: bool = False, created: bool = False, update_fields=None, **kwargs
 ) -> None:
-    if raw:
+    if raw or (update_fields is not None and not _INDEXED_FIELDS & set(update_fields)):
         return
     if not instance.slides_text:
         # Nothing to index; only a save that may have removed the slides text looks further.

@@ -28,17 +28,19 @@ def put_slides(
     if not text.strip():
         remove_slides(talk_id)
         return
-    SearchDocument.objects.update_or_create(
-        talk_id=talk_id,
-        defaults={
-            "kind": SearchDocument.Kind.SLIDES,
-            "paper_id": paper_id,
-            "title": title,
-            "label": label[:300],
-            "url": url[:300],
-            "slides": text,
-        },
-    )
+    document = {
+        "kind": SearchDocument.Kind.SLIDES,
+        "paper_id": paper_id,
+        "title": title,
+        "label": label[:300],
+        "url": url[:300],
+        "slides": text,
+    }
+    # Most saves of a talk or its session change nothing the document holds: no write then,
+    # and the catalogue's cached results stay.
+    if SearchDocument.objects.filter(talk_id=talk_id).values(*document).first() == document:
+        return
+    SearchDocument.objects.update_or_create(talk_id=talk_id, defaults=document)
     catalogue_changed()  # cached search results (selectors.Listing) must see the new text
 
 

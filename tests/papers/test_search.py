@@ -115,6 +115,23 @@ def test_a_slides_label_follows_its_session():
     assert "2027" in hit.label and hit.url == session.get_absolute_url()
 
 
+def test_saves_that_leave_a_talks_document_as_it_is_keep_the_cached_results():
+    from papers.search import catalogue_version
+
+    talk = factories.TalkFactory(slides_text="numbat slides")
+    version = catalogue_version.current()
+    talk.video_url = "https://example.org/video"
+    talk.save(update_fields=["video_url", "updated_at"])  # not part of the document
+    talk.save()  # every field, none changed
+    talk.session.save()  # the label and address stay the same
+    assert catalogue_version.current() == version
+    talk.title = "Numbats, revisited"
+    talk.save()
+    assert catalogue_version.current() > version
+    [hit] = list(catalogue("numbat"))
+    assert hit.title == "Numbats, revisited"
+
+
 def test_the_index_follows_bulk_writes_and_deletes():
     proceedings = factories.ProceedingsFactory()
     Paper.objects.bulk_create(
