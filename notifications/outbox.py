@@ -209,8 +209,10 @@ def deliver(message_id: int, *, last_attempt: bool = True) -> str:
         return f"not queued ({state or 'gone'})"
     try:
         email_for(message).send()
-    except TRANSIENT_ERRORS as exc:
-        failed = last_attempt
+    except Exception as exc:
+        # Not an SMTP or network hiccup (a bad address the backend refuses, a bug): trying
+        # again would fail the same way, so the mail shows as failed with the reason at once.
+        failed = last_attempt or not isinstance(exc, TRANSIENT_ERRORS)
         Message.objects.filter(pk=message.pk).update(
             state=Message.State.FAILED if failed else Message.State.QUEUED,
             attempts=message.attempts + 1,

@@ -132,6 +132,23 @@ def test_after_the_last_attempt_the_mail_is_failed_with_the_error(
     assert "Connection refused" in message.last_error
 
 
+def test_an_error_that_is_no_network_hiccup_fails_the_mail_at_once(
+    people, talk, monkeypatch, retries_in_process
+):
+    # Left "sending", it would never be sent nor shown as failed.
+    signups.sign_up(talk, people["alice"], "lead")
+    message = Message.objects.get(kind=kinds.SIGNUP_RECEIVED)
+
+    def refused(self, fail_silently=False):
+        raise ValueError("header values may not contain newlines")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refused)
+    assert deliver_message.apply(args=[message.pk], throw=False).get() == "failed"
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (Message.State.FAILED, 1)
+    assert "newlines" in message.last_error
+
+
 def test_an_organiser_writes_one_mail_to_all_presenters_of_a_session(
     commit, client, organiser, people, talk
 ):
