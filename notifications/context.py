@@ -16,16 +16,26 @@ def site_url(path: str = "") -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# Mails are written in the group's language (rendering.mail_language), whichever language
+# the visitor whose action sent them was reading: the words put into their context too.
+
+
 def _date(day: datetime.date) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return formats.date_format(day, "DATE_FORMAT")
 
 
 def role_label(role: str) -> str:
-    try:
-        return str(Presenter.Role(role).label).lower()
-    except ValueError:
-        return role
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return str(Presenter.Role(role).label).lower()
+        except ValueError:
+            return role
+
+
+def _topic(talk: Talk) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext("Topic %(number)s") % {"number": talk.roman_position}
 
 
 def talk_context(talk: Talk, session: Session | None = None) -> dict[str, str]:
@@ -34,7 +44,7 @@ def talk_context(talk: Talk, session: Session | None = None) -> dict[str, str]:
     return {
         "group": settings.GROUP_NAME,
         "talk_title": title,
-        "topic": f"Topic {talk.roman_position}",
+        "topic": _topic(talk),
         "session_date": _date(session.date),
         "session_iso_date": session.date.isoformat(),
         "session_time": session.start_time.strftime("%H:%M") if session.start_time else "",

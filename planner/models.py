@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from sessions.models import Presenter
+
 
 class Nomination(models.Model):
     """A paper a member wants the group to read. Leaves the open queue once on a talk."""
@@ -132,7 +134,7 @@ class SwapRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="swaps_received",
     )
-    role = models.CharField(_("role"), max_length=10)
+    role = models.CharField(_("role"), max_length=10, choices=Presenter.Role.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

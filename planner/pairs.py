@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from papers import presented
 from papers.models import Paper, Topic, Venue
@@ -210,9 +211,7 @@ def suggest_pairs(
             reasons = [_closeness_reason(closeness, shared)]
             if pair_votes:
                 reasons.append(
-                    _("%(n)d vote") % {"n": pair_votes}
-                    if pair_votes == 1
-                    else _("%(n)d votes") % {"n": pair_votes}
+                    ngettext("%(n)d vote", "%(n)d votes", pair_votes) % {"n": pair_votes}
                 )
             elif in_queue:
                 reasons.append(_("in the queue"))

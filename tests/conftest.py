@@ -75,6 +75,16 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread: a test that
+    # browsed in Chinese must not make the next test's services speak Chinese.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -34,7 +34,9 @@ class NominateForm(forms.Form):
         required=False,
         max_length=300,
         label=gettext_lazy("arXiv id or link"),
-        widget=forms.TextInput(attrs={"placeholder": "2412.03131 or https://arxiv.org/abs/…"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("2412.03131 or https://arxiv.org/abs/…")}
+        ),
     )
     reason = forms.CharField(
         required=False,

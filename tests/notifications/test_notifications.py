@@ -41,6 +41,18 @@ def test_a_sign_up_tells_the_member_the_organisers_and_the_other_presenters(comm
     assert Message.objects.filter(state=Message.State.SENT).count() == 3
 
 
+def test_mails_are_in_the_groups_language_whatever_the_visitor_reads(commit, people, talk):
+    # The sign-up was made from the Chinese site; the group writes its mails in English.
+    from django.utils import translation
+
+    presenter(talk, people["bob"])
+    with translation.override("zh-hans"):
+        commit(signups.sign_up, talk, people["alice"], "support")
+    joined = next(m for m in mail.outbox if "joined your talk" in m.subject)
+    assert "joined Topic I" in joined.body and "as supporter" in joined.body
+    assert "协讲" not in joined.body
+
+
 def test_nothing_is_sent_inside_the_request_only_after_the_commit(people, talk):
     signups.sign_up(talk, people["alice"], "lead")  # no commit happens in this test
     assert mail.outbox == []
