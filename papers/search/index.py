@@ -70,11 +70,13 @@ def paper_documents_deferred(created: set[int], updated: set[int]) -> Iterator[N
         yield
         if postgres:
             cursor.execute("SELECT set_config('papers.search_deferred', 'off', true)")
-            # The function upserts: new and updated papers alike.
-            ids = sorted(created | updated)
-            for start in range(0, len(ids), _IDS_PER_STATEMENT):
-                chunk = ids[start : start + _IDS_PER_STATEMENT]
-                cursor.execute("SELECT papers_paper_search_write(%s::bigint[])", [chunk])
+            # New papers' documents are inserted, the others' upserted.
+            for ids, fresh in ((sorted(created), True), (sorted(updated - created), False)):
+                for start in range(0, len(ids), _IDS_PER_STATEMENT):
+                    chunk = ids[start : start + _IDS_PER_STATEMENT]
+                    cursor.execute(
+                        "SELECT papers_paper_search_write(%s::bigint[], %s)", [chunk, fresh]
+                    )
         else:
             cursor.execute("DELETE FROM papers_search_deferred")
             for statement, ids in (

@@ -249,6 +249,29 @@ def test_postgres_uses_the_weighted_tsvector(postgres):
     assert "papers_searchdocument_vector_gin" in plan
 
 
+@pytest.mark.services
+def test_postgres_search_text_has_the_tokens_of_python(postgres):
+    """papers_search_text takes a shortcut for ASCII text (no unaccent, no CJK spacing): every
+    ASCII character, between letters and at the ends, and text that takes the long way, must
+    give the tokens of papers.search.text.tokens()."""
+    from papers.search.text import tokens
+
+    texts = [f"{chr(code)}Ab{chr(code)}9z{chr(code)}" for code in range(1, 128)]
+    texts += [
+        "GPU-Kernels: v2.0 (fast)\n\tdone_now",
+        "Müller & Çelik: Ångström-scale café",
+        "分布式系统 for LLM 推理",
+        "",
+        "   ",
+    ]
+    with connection.cursor() as cursor:
+        for text in texts:
+            cursor.execute("SELECT papers_search_text(%s)", [text])
+            assert cursor.fetchone()[0].split() == tokens(text), repr(text)
+        cursor.execute("SELECT papers_search_text(NULL)")
+        assert cursor.fetchone()[0] == ""
+
+
 def test_filter_choices_are_cached_until_the_catalogue_changes(client, django_assert_num_queries):
     from papers.selectors import filter_choices
     from tests.papers.lists import import_generated
