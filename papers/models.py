@@ -191,9 +191,7 @@ class Paper(models.Model):
 
     title = models.CharField(_("title"), max_length=500)
     # Lower-case, punctuation-free title: how a paper is found again when no id matches.
-    normalized_title = models.CharField(
-        _("normalized title"), max_length=500, db_index=True, editable=False
-    )
+    normalized_title = models.CharField(_("normalized title"), max_length=500, editable=False)
     authors = models.JSONField(
         _("authors"), default=list, blank=True, help_text=_("Names, in order.")
     )
@@ -245,7 +243,6 @@ class Paper(models.Model):
         max_length=10,
         choices=FetchStatus.choices,
         default=FetchStatus.NEVER,
-        db_index=True,
     )
     fetch_error = models.TextField(_("fetch error"), blank=True)
     fetch_attempts = models.PositiveSmallIntegerField(_("fetch attempts"), default=0)
@@ -274,6 +271,13 @@ class Paper(models.Model):
         verbose_name = _("paper")
         verbose_name_plural = _("papers")
         ordering = ["proceedings", "position", "title"]
+        # Plain b-trees: db_index on a CharField adds a second, LIKE-prefix index on
+        # PostgreSQL that no query uses (titles are matched whole, statuses by value), and that
+        # a large import writes a row into per paper.
+        indexes = [
+            models.Index(fields=["normalized_title"], name="paper_normalized_title"),
+            models.Index(fields=["fetch_status"], name="paper_fetch_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="paper_unique_arxiv_id"
@@ -332,8 +336,13 @@ class PaperLink(models.Model):
         NOTES = "notes", _("Personal Notes")
         OTHER = "other", _("Other")
 
+    # No index of its own: the unique (paper, kind, url) constraint's index starts with paper.
     paper = models.ForeignKey(
-        Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="links"
+        Paper,
+        verbose_name=_("paper"),
+        on_delete=models.CASCADE,
+        related_name="links",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     # The label as written in the source list, kept for "other" links and round trips.
