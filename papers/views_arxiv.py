@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,18 +22,15 @@ from papers.services import (
 )
 from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from readinggroup.permissions import is_organiser, require
+from readinggroup.safe_urls import safe_next
 
 STATUS_FRAGMENT = "papers/partials/fetch_status.html"
 _DONE = {Paper.FetchStatus.FETCHED, Paper.FetchStatus.FAILED, Paper.FetchStatus.MISSING}
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
+def _next_or(request: HttpRequest, fallback: str) -> str:
+    # One candidate, not two: an unsafe `next` in the form falls back, never to the URL's.
+    return safe_next(request, request.POST.get("next") or request.GET.get("next") or "") or fallback
 
 
 def _status_context(request: HtmxHttpRequest, paper: Paper) -> dict:
@@ -103,7 +99,7 @@ def refetch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper, pk=pk)
     if not paper.arxiv_id:
         messages.error(request, _("This paper has no arXiv id to fetch."))
-        return redirect(_safe_next(request, paper.get_absolute_url()))
+        return redirect(_next_or(request, paper.get_absolute_url()))
     request_fetch([paper.pk])
     paper.refresh_from_db()
     if request.htmx:
@@ -114,7 +110,7 @@ def refetch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Fetching arXiv metadata for “%(title)s”.") % {"title": paper.title}
         )
-    return redirect(_safe_next(request, paper.get_absolute_url()))
+    return redirect(_next_or(request, paper.get_absolute_url()))
 
 
 @require_POST
@@ -124,4 +120,4 @@ def keep_public(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper, pk=pk)
     keep_in_catalogue([paper.pk])
     messages.success(request, _("“%(title)s” is in the public catalogue.") % {"title": paper.title})
-    return redirect(_safe_next(request, paper.get_absolute_url()))
+    return redirect(_next_or(request, paper.get_absolute_url()))

@@ -5,11 +5,17 @@ written, but only a link with a safe scheme (or none) may become an href: a `jav
 `data:` link must never be followable. Browsers ignore leading/trailing control characters and
 spaces and drop tabs and newlines anywhere in a URL ("java\\tscript:" is "javascript:"), so the
 scheme is read the way a browser reads it.
+
+Where a form sends its visitor back to (its `next` field, the Referer) is the other half: only
+a page of this site, so a crafted link cannot make our redirect an open one (`safe_next`).
 """
 
 from __future__ import annotations
 
 import re
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -53,3 +59,14 @@ def external_url(url: str) -> str:
     cleaned = _clean(url)
     match = _SCHEME.match(cleaned)
     return cleaned if match and match.group(1).lower() in SAFE_SCHEMES else ""
+
+
+def safe_next(request: HttpRequest, *candidates: str) -> str | None:
+    """The first candidate that is a page of this site (same host; https if the request is),
+    for a redirect back to where a form came from; None when no candidate is."""
+    for candidate in candidates:
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return None

@@ -1,6 +1,6 @@
 import pytest
 
-from readinggroup.safe_urls import external_url, is_relative_url, is_safe_url, safe_url
+from readinggroup.safe_urls import external_url, is_relative_url, is_safe_url, safe_next, safe_url
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,23 @@ def test_relative_links_are_safe_but_not_external():
     assert external_url("//example.org/x.pdf") == ""
     assert external_url(" https://example.org/x.pdf\n") == "https://example.org/x.pdf"
     assert external_url("mailto:a@b.org") == "mailto:a@b.org"
+
+
+@pytest.mark.parametrize(
+    ("candidates", "secure", "expected"),
+    [
+        (("/papers/5/",), False, "/papers/5/"),
+        (("http://testserver/terms/",), False, "http://testserver/terms/"),
+        # The first safe one wins: an off-site `next` falls through to the Referer.
+        (("https://evil.example/", "/schedule/"), False, "/schedule/"),
+        (("", "/schedule/"), False, "/schedule/"),
+        (("//evil.example/x",), False, None),
+        (("javascript:alert(1)",), False, None),
+        # A page served over https never sends its visitor back over plain http.
+        (("http://testserver/terms/",), True, None),
+        ((), False, None),
+    ],
+)
+def test_safe_next(rf, candidates, secure, expected):
+    request = rf.post("/x/", secure=secure)
+    assert safe_next(request, *candidates) == expected

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from readinggroup.safe_urls import safe_next
 from sessions.models import Person
 from sessions.people import person_for
 
@@ -23,12 +23,10 @@ def vary(response: HttpResponse) -> HttpResponse:
 
 def back(request: HttpRequest, fallback: str) -> str:
     """The page a plain POST came from (its `next` field or Referer), else `fallback`."""
-    for candidate in (request.POST.get("next", ""), request.headers.get("Referer", "")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return fallback
+    return (
+        safe_next(request, request.POST.get("next", ""), request.headers.get("Referer", ""))
+        or fallback
+    )
 
 
 def done(

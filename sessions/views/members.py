@@ -14,7 +14,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -23,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from readinggroup.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from readinggroup.permissions import is_organiser, signin_redirect
+from readinggroup.safe_urls import safe_next
 from sessions import preparation, signups, slides
 from sessions.forms.members import LinksForm, SlidesForm
 from sessions.models import Person, Presenter, Session, SlidesState, Talk
@@ -41,21 +41,11 @@ def talk_for_display(pk: int) -> Talk:
     return get_object_or_404(talks_queryset().select_related("session"), pk=pk)
 
 
-def _safe_next(request: HttpRequest, candidate: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
-
-
 def _back(request: HttpRequest, talk: Talk) -> str:
     """Where a plain POST returns to: the page it came from, else the talk's session."""
-    return (
-        _safe_next(request, request.POST.get("next", ""))
-        or _safe_next(request, request.headers.get("Referer", ""))
-        or _session_url(talk.session)
-    )
+    return safe_next(
+        request, request.POST.get("next", ""), request.headers.get("Referer", "")
+    ) or _session_url(talk.session)
 
 
 def _session_url(session: Session) -> str:
