@@ -10,25 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.dispatch import receiver
 
 from notifications import kinds
 from notifications.context import role_label, talk_context
 from notifications.outbox import queue_all, queue_mail
-from readinggroup.permissions import ORGANISERS_GROUP
+from readinggroup import permissions
 from sessions import events
 from sessions.models import Person, Presenter, Session, Talk
 
 
 def organisers() -> list[User]:
+    """The organisers a mail can reach: a disabled account or one without an address hears
+    nothing."""
     return list(
-        get_user_model()
-        .objects.filter(Q(groups__name=ORGANISERS_GROUP) | Q(is_superuser=True), is_active=True)
+        permissions.organisers()
+        .filter(is_active=True)
         .exclude(email="")
-        .distinct()
         .select_related("person")
         .order_by("pk")
     )

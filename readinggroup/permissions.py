@@ -17,6 +17,7 @@ import rules
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -42,6 +43,12 @@ def is_organiser(user: AnyUser) -> bool:
         cached = user.groups.filter(name=ORGANISERS_GROUP).exists()
         user.__dict__["_is_organiser"] = cached
     return cached
+
+
+def organisers() -> QuerySet[User]:
+    """Every organiser's user row: `is_organiser` asked of all users at once, so whoever must
+    hear about or act on something for the organisers finds the same people it admits."""
+    return User.objects.filter(Q(groups__name=ORGANISERS_GROUP) | Q(is_superuser=True)).distinct()
 
 
 def set_organiser(user: User, organiser: bool = True) -> None:

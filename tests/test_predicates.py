@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from readinggroup.admin_permissions import OrganiserAdminMixin
-from readinggroup.permissions import is_organiser, organiser_required
+from readinggroup.permissions import is_organiser, organiser_required, organisers, set_organiser
 from sessions.models import Presenter, Talk
 from sessions.permissions import can_change_talk, is_lead_of, lead_or_organiser_required
 from tests import factories
@@ -36,6 +36,18 @@ def test_lead_or_organiser_is_the_two_predicates_combined(talk):
     assert not is_organiser(AnonymousUser()) and not is_lead_of(AnonymousUser(), talk)
     allowed = {u.username: can_change_talk(u, talk) for u in (lead, supporter, organiser)}
     assert allowed == {lead.username: True, supporter.username: False, organiser.username: True}
+
+
+def test_organisers_are_whom_is_organiser_admits():
+    organiser = factories.OrganiserFactory()
+    superuser = factories.UserFactory(is_superuser=True)
+    set_organiser(superuser)  # in the group as well: still one row
+    former = factories.OrganiserFactory()
+    set_organiser(former, False)
+    members = [factories.UserFactory(), former]
+    assert sorted(u.pk for u in organisers()) == sorted([organiser.pk, superuser.pk])
+    assert all(is_organiser(u) for u in organisers())
+    assert not any(is_organiser(u) for u in members)
 
 
 def test_is_lead_of_reads_prefetched_presenters(talk, django_assert_num_queries):
