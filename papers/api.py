@@ -12,7 +12,6 @@ from django.views.decorators.http import require_safe
 
 from papers import presented, selectors
 from papers.models import Paper, PaperLink
-from papers.search.text import QueryError
 from papers.showings import Showings
 from papers.venues import PREPRINT_VENUE
 from papers.views import CATALOGUE_PARAMS
@@ -114,17 +113,14 @@ def _paper_json(
 )
 def paper_list(request: HttpRequest) -> JsonResponse:
     params = request.params  # type: ignore[attr-defined]
-    try:
-        listing = selectors.catalogue(
-            params["q"],
-            venue=params["venue"],
-            year=params["year"],
-            topic=params["topic"],
-            presented={"yes": True, "no": False}.get(params["presented"]),
-            papers_only=True,
-        )
-    except QueryError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    listing = selectors.catalogue(
+        params["q"],
+        venue=params["venue"],
+        year=params["year"],
+        topic=params["topic"],
+        presented={"yes": True, "no": False}.get(params["presented"]),
+        papers_only=True,
+    )
     number = params["page"]
     size = min(params["page_size"], MAX_PAGE_SIZE)
     paginator = Paginator(listing, size)

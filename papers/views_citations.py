@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from papers import citations, selectors
 from papers.models import Paper
-from papers.search.text import QueryError
 from papers.views import CATALOGUE_PARAMS, catalogue_from_request
 from readinggroup.params import bounded_query
 
@@ -59,19 +58,13 @@ def _selected(request: HttpRequest) -> list[Paper]:
 @require_safe
 @bounded_query(CATALOGUE_PARAMS)
 def export_bib(request: HttpRequest) -> HttpResponse:
-    try:
-        papers = _selected(request)
-    except QueryError as exc:
-        return HttpResponseBadRequest(str(exc))
+    papers = _selected(request)
     return download(citations.bibtex(papers), BIBTEX_TYPE, "papers.bib")
 
 
 @require_safe
 @bounded_query(CATALOGUE_PARAMS)
 def export_csl(request: HttpRequest) -> HttpResponse:
-    try:
-        papers = _selected(request)
-    except QueryError as exc:
-        return HttpResponseBadRequest(str(exc))
+    papers = _selected(request)
     body = json.dumps(citations.csl_json(papers), ensure_ascii=False, indent=2)
     return download(body, CSL_TYPE, "papers.json")

@@ -23,6 +23,7 @@ JSON_URLS = [
     f"/api/papers.json?page_size={HUGE}",
     "/api/papers.json?venue=%00",
     "/api/papers.json?q=%00",
+    "/api/papers.json?q=a&q=%00",
     "/api/papers.json?presented=%00",
     "/api/papers.json?topic=-1",
     "/api/schedule.json?term=%00",
@@ -39,6 +40,12 @@ PAGE_URLS = [
     f"/papers/?q={'word ' * 300}",
     f"/papers/export.bib?topic={HUGE}",
     "/papers/export.bib?venue=%00",
+    # The catalogue's views have no QueryError branch of their own: a NUL in any `q` given
+    # (the form reads the last one) is refused here first, on every view that searches.
+    "/papers/export.bib?q=%00",
+    "/papers/export.csl.json?q=%00",
+    "/papers/?q=a&q=%00",
+    "/papers/?q=%00&q=a",
     "/?venue=%00",
     f"/?presenter={HUGE}",
     "/?when=%00",
