@@ -259,12 +259,18 @@ def apply_pair(session: Session, conference: Paper, arxiv: Paper) -> list[Talk]:
                 )
         free = [t for t in talks if t.paper_id is None and not t.title]
         if len(free) < len(wanted):
+            # Two counts, two plurals: the papers' phrase is its own entry, put into the
+            # sentence the open talks' count chooses.
+            papers = ngettext("%(wanted)d paper", "%(wanted)d papers", len(wanted)) % {
+                "wanted": len(wanted)
+            }
             raise QueueError(
-                _(
-                    "This session has %(free)d open talk(s) for %(wanted)d paper(s); "
-                    "add a talk slot first."
+                ngettext(
+                    "This session has %(free)d open talk for %(papers)s; add a talk slot first.",
+                    "This session has %(free)d open talks for %(papers)s; add a talk slot first.",
+                    len(free),
                 )
-                % {"free": len(free), "wanted": len(wanted)}
+                % {"free": len(free), "papers": papers}
             )
         changed = []
         for talk, paper in zip(free, wanted, strict=False):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from papers.models import Paper
 from planner import nominations, pairs
@@ -131,6 +132,20 @@ def test_apply_refuses_wrong_sides_and_past_sessions(taxonomy):
         pairs.apply_pair(planned(term), pre, conf)
     with pytest.raises(QueueError, match="over or cancelled"):
         pairs.apply_pair(planned(term, datetime.date(2025, 9, 2)), conf, pre)
+
+
+def test_apply_refuses_a_session_short_of_open_talks_in_both_languages(taxonomy):
+    t = taxonomy
+    term = factories.TermFactory()
+    conf, pre = sosp("c", [t["gpu"]]), arxiv("a", [t["gpu"]])
+    none_open = session(term, NEXT, talks=0)
+    one_open = session(term, NEXT + datetime.timedelta(weeks=1), talks=1)
+    with pytest.raises(QueueError, match="has 0 open talks for 2 papers;"):
+        pairs.apply_pair(sessions_for_checks(term).get(pk=none_open.pk), conf, pre)
+    with pytest.raises(QueueError, match="has 1 open talk for 2 papers;"):
+        pairs.apply_pair(sessions_for_checks(term).get(pk=one_open.pk), conf, pre)
+    with translation.override("zh-hans"), pytest.raises(QueueError, match="需要 2 篇论文"):
+        pairs.apply_pair(sessions_for_checks(term).get(pk=one_open.pk), conf, pre)
 
 
 def test_pair_query_count_is_constant(taxonomy, django_assert_num_queries):
