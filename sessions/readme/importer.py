@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import Resolver404, resolve
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from papers.identifiers import parse_arxiv_id, parse_doi
 from papers.models import Paper, PaperLink, Proceedings
@@ -118,7 +119,9 @@ class _Importer:
         slug = slugify(parsed.term_name)[:100]
         if not slug:
             raise ScheduleImportError(
-                parsed.line, f"the term name {parsed.term_name!r} gives no usable address (slug)"
+                parsed.line,
+                gettext("the term name '%(name)s' gives no usable address (slug)")
+                % {"name": parsed.term_name},
             )
         term = (
             Term.objects.filter(slug=slug).first()
@@ -219,8 +222,11 @@ class _Importer:
             if session.term_id != term.pk:
                 raise ScheduleImportError(
                     parsed.line,
-                    f"{parsed.date.isoformat()} is already a session of the term "
-                    f"'{session.term.name}'; move or delete it there first",
+                    gettext(
+                        "%(date)s is already a session of the term '%(term)s'; move or delete "
+                        "it there first"
+                    )
+                    % {"date": parsed.date.isoformat(), "term": session.term.name},
                 )
             desired = {}
             # A regular session without a title is what the file says when it says nothing.
@@ -244,8 +250,12 @@ class _Importer:
             if position not in listed:
                 self.warn(
                     parsed.line,
-                    f"{parsed.date.isoformat()} Topic {roman(position)} "
-                    f"({talk.display_title}) is not in the file; kept",
+                    gettext("%(date)s Topic %(topic)s (%(title)s) is not in the file; kept")
+                    % {
+                        "date": parsed.date.isoformat(),
+                        "topic": roman(position),
+                        "title": talk.display_title,
+                    },
                 )
 
     def _talk(
@@ -308,15 +318,21 @@ class _Importer:
             if person.pk in pending:
                 self.warn(
                     parsed.line,
-                    f"{label}: {person.name}'s sign-up awaits an organiser's confirmation; "
-                    "the import leaves it pending (confirm it on the term's page)",
+                    gettext(
+                        "%(talk)s: %(name)s's sign-up awaits an organiser's confirmation; the "
+                        "import leaves it pending (confirm it on the term's page)"
+                    )
+                    % {"talk": label, "name": person.name},
                 )
                 continue
             if role == ROLE_LEAD and pending_lead is not None:
                 self.warn(
                     parsed.line,
-                    f"{label}: {pending_lead.person.name}'s pending sign-up holds the lead; "
-                    f"{person.name} is added as a supporter",
+                    gettext(
+                        "%(talk)s: %(pending)s's pending sign-up holds the lead; %(name)s is "
+                        "added as a supporter"
+                    )
+                    % {"talk": label, "pending": pending_lead.person.name, "name": person.name},
                 )
                 role = ROLE_SUPPORT
             desired.append((person, role))
@@ -357,7 +373,7 @@ class _Importer:
         if not parsed.names_paper:
             return None  # a plain title the catalogue does not know: a free topic
         if not parsed.title:
-            self.warn(parsed.line, "a paper link without a title; no paper created")
+            self.warn(parsed.line, gettext("a paper link without a title; no paper created"))
             return None
         paper = Paper(
             title=parsed.title,
@@ -381,7 +397,10 @@ class _Importer:
         changed = []
         if arxiv and not paper.arxiv_id:
             if Paper.objects.filter(arxiv_id=arxiv.id).exclude(pk=paper.pk).exists():
-                self.warn(parsed.line, f"arXiv {arxiv.id} belongs to another catalogue paper")
+                self.warn(
+                    parsed.line,
+                    gettext("arXiv %(id)s belongs to another catalogue paper") % {"id": arxiv.id},
+                )
             else:
                 paper.arxiv_id = arxiv.id
                 changed.append("arxiv_id")
@@ -390,7 +409,10 @@ class _Importer:
                     changed.append("arxiv_version")
         if doi and not paper.doi:
             if Paper.objects.filter(doi=doi).exclude(pk=paper.pk).exists():
-                self.warn(parsed.line, f"DOI {doi} belongs to another catalogue paper")
+                self.warn(
+                    parsed.line,
+                    gettext("DOI %(doi)s belongs to another catalogue paper") % {"doi": doi},
+                )
             else:
                 paper.doi = doi
                 changed.append("doi")

@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from papers.venues import normalize_venue_label
 from readinggroup.safe_urls import safe_url
 from sessions.numbering import roman, roman_to_int
@@ -290,8 +292,11 @@ class _Reader:
             )
         for index, why in far_years(years).items():
             raw = self.sessions[index]
+            # Translated like the reason it carries (years.far_year), not half and half.
             raise ScheduleFormatError(
-                raw.line, f"'### {raw.heading}' falls in {years[index]}, {why}; is the year a typo?"
+                raw.line,
+                gettext("'### %(heading)s' falls in %(year)d, %(why)s; is the year a typo?")
+                % {"heading": raw.heading, "year": years[index], "why": why},
             )
         dates = []
         for raw, year in zip(self.sessions, years, strict=True):

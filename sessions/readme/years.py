@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.utils.translation import gettext, ngettext
+
 from sessions.readme.syntax import YEAR
 
 # A heading as written: (month, day, year or None).
@@ -98,13 +100,18 @@ FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 
 def far_year(year: int, sessions_years: Sequence[int]) -> str | None:
-    """Why `year` cannot be a session of a term whose sessions fall in `sessions_years`."""
+    """Why `year` cannot be a session of a term whose sessions fall in `sessions_years`, in
+    the active language: the session form and the README import both show it."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        return f"outside {FIRST_YEAR}-{LAST_YEAR}"
+        return gettext("outside %(first)d-%(last)d") % {"first": FIRST_YEAR, "last": LAST_YEAR}
     if sessions_years:
         middle = sorted(sessions_years)[len(sessions_years) // 2]
         if abs(year - middle) > MAX_YEARS_APART:
-            return f"more than {MAX_YEARS_APART} year from the term's other sessions"
+            return ngettext(
+                "more than %(years)d year from the term's other sessions",
+                "more than %(years)d years from the term's other sessions",
+                MAX_YEARS_APART,
+            ) % {"years": MAX_YEARS_APART}
     return None
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from papers.models import Paper, Proceedings, Venue
 from sessions.exports.schedule_json import schedule_data
@@ -230,3 +231,12 @@ def test_dates_far_from_the_term_are_refused_with_the_line(heading, line):
     assert parse_schedule(
         "# 2025 Fall\n## Schedule\n### January 20\n- 💡 A\n### December 2\n- 💡 B\n"
     )
+
+
+def test_a_far_date_is_refused_in_the_organisers_language():
+    text = "# 2025 Fall\n\n## Schedule\n### January 20, 9999\n- 💡 A\n### December 2\n- 💡 B\n"
+    with translation.override("zh-hans"), pytest.raises(ScheduleFormatError) as error:
+        parse_schedule(text)
+    # The sentence and the reason it carries (years.far_year) are both Chinese.
+    assert "落在 9999 年" in error.value.message
+    assert "不在 1900-2099 年之间" in error.value.message
