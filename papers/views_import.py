@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from papers.catalogue_import import CatalogueImportError, ImportSummary
-from papers.conference_list import ParseError
+from papers.conference_list import Issue, ParseError
 from papers.import_stamps import import_text
 from papers.models import Proceedings
 from readinggroup.permissions import is_organiser
@@ -45,14 +45,17 @@ def _organiser_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _context(summary: ImportSummary, filename: str) -> dict:
+def _context(summary: ImportSummary, filename: str, decoding_note: str | None) -> dict:
     rows = [
         (_("Papers"), summary.papers_created, summary.papers_updated, summary.papers_unchanged),
         (_("Links"), summary.links_created, summary.links_updated, None),
         (_("Topics"), summary.topics_created, None, None),
         (_("Acronyms"), summary.acronyms_created, summary.acronyms_updated, None),
     ]
-    return {"summary": summary, "rows": rows, "filename": filename}
+    # How the file was read (when it was not plain UTF-8) is a warning about line 1 like any other.
+    warnings = [Issue(1, decoding_note)] if decoding_note else []
+    warnings += summary.issues
+    return {"summary": summary, "rows": rows, "filename": filename, "warnings": warnings}
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,6 +70,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "nav": "organise"}
     if post and form.is_valid():
         text, filename = form.cleaned_data["markdown"], form.cleaned_data["filename"]
+        note = form.cleaned_data["decoding_note"]
         try:
             summary = import_text(text, dry_run=True)
         except (ParseError, CatalogueImportError) as exc:
@@ -75,8 +79,13 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
                 _("This file cannot be imported: %(file)s:%(line)s: %(message)s")
                 % {"file": filename, "line": exc.line, "message": exc.message},
             )
+            if note:
+                # A wrong guess of the encoding may be why: say how the file was read.
+                form.add_error(None, f"{filename}:1: {note}")
         else:
-            context.update(_context(summary, filename))
+            context.update(_context(summary, filename, note))
+            # The decoded text, not the file's bytes: confirming imports what the preview read,
+            # with no second guess of the encoding.
             context["payload"] = sign_preview(
                 {"text": text, "filename": filename}, request.user.pk, SALT
             )

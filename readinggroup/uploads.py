@@ -1,8 +1,9 @@
 """The organiser imports' "upload a file or paste its markdown" form, in one place.
 
 Both imports (a conference list, the group's README) take one markdown text, from a file or
-pasted, within a size limit; each says in its subclass how big a file may be, how its bytes
-become text and what to say when nothing was given.
+pasted, within a size limit; each says in its subclass how big a file may be and what to say
+when nothing was given. A file's bytes become text by the project's one rule
+(readinggroup/text_files.py), and what that took is kept for the preview's warnings.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from readinggroup.text_files import Decoded, NotTextError, decode_text_file
+
 PASTED = "pasted"  # the file name warnings use for pasted text
 
 
 class MarkdownUploadForm(forms.Form):
     """`cleaned_data["markdown"]` is the text and `cleaned_data["filename"]` where it came from
-    (the upload's name, or "pasted"); a form error says why nothing can be read."""
+    (the upload's name, or "pasted"); `cleaned_data["decoding_note"]` is what reading the file
+    took when it was not plain UTF-8 (a warning for line 1), else None; a form error says why
+    nothing can be read."""
 
     max_bytes: ClassVar[int] = 1024 * 1024
     file_label: ClassVar[Any] = gettext_lazy("Markdown file (.md)")
@@ -39,14 +44,14 @@ class MarkdownUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].label = self.file_label
 
-    def decode(self, data: bytes) -> str:
-        """The file's text: UTF-8 (with or without a byte-order mark), else a form error."""
+    def decode(self, data: bytes, name: str) -> Decoded:
+        """The file's text (readinggroup/text_files.py decides how), else a form error when the
+        file is not text at all."""
         try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
+            return decode_text_file(data)
+        except NotTextError as exc:
             raise forms.ValidationError(
-                _("Line %(line)s is not UTF-8 text; save the file as UTF-8.") % {"line": line}
+                _("%(file)s is not a text file: %(reason)s.") % {"file": name, "reason": exc}
             ) from None
 
     def _too_large(self, size: int) -> forms.ValidationError:
@@ -67,11 +72,14 @@ class MarkdownUploadForm(forms.Form):
             # Checked before the body is read into memory.
             if upload.size > self.max_bytes:
                 raise self._too_large(upload.size)
-            cleaned["markdown"] = self.decode(upload.read())
+            decoded = self.decode(upload.read(), upload.name)
+            cleaned["markdown"] = decoded.text
             cleaned["filename"] = upload.name
+            cleaned["decoding_note"] = decoded.note
         else:
             cleaned["markdown"] = pasted
             cleaned["filename"] = PASTED
+            cleaned["decoding_note"] = None
         size = len(cleaned["markdown"].encode())
         if size > self.max_bytes:
             raise self._too_large(size)

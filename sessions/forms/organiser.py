@@ -18,7 +18,6 @@ from papers.services import find_paper
 from readinggroup.uploads import MarkdownUploadForm
 from sessions.models import Person, Presenter, Session, Talk, Term
 from sessions.planning import MAX_TALKS_PER_SESSION, MAX_WEEKS, RULE_FIELDS, WEEKDAYS
-from sessions.readme.encoding import decode_bytes
 from sessions.readme.years import far_year
 
 README_MAX_BYTES = 1024 * 1024
@@ -360,7 +359,3 @@ class ReadmeUploadForm(MarkdownUploadForm):
         label=_("Base URL for relative links"),
         help_text=_("Where the README lives, so “./slides/x.pdf” becomes a full link."),
     )
-
-    def decode(self, data: bytes) -> str:
-        # UTF-8, else a Windows code page: the importer repairs mis-encoded text itself.
-        return decode_bytes(data)

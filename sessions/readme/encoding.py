@@ -10,13 +10,14 @@ import unicodedata
 
 import ftfy
 
+from readinggroup.text_files import Decoded, decode_text_file
 
-def decode_bytes(data: bytes) -> str:
-    """A file's bytes as text: UTF-8 (with or without BOM), else a Windows code page for ftfy."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+
+def decode_bytes(data: bytes) -> Decoded:
+    """A README's bytes as text, by the project's one rule (readinggroup/text_files.py: UTF-8,
+    a byte-order mark, UTF-16, else a reported guess of the legacy encoding); NotTextError when
+    it is not text. The ftfy repair of mojibake inside the text is repair_text's, at parsing."""
+    return decode_text_file(data)
 
 
 def repair_text(text: str) -> tuple[list[str], int]:

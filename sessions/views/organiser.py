@@ -28,7 +28,7 @@ from sessions.models import Session, Term
 from sessions.paging import page_number_of
 from sessions.readme.exporter import export_term
 from sessions.readme.importer import ImportResult, import_schedule
-from sessions.readme.parsed import ScheduleFormatError
+from sessions.readme.parsed import FormatWarning, ScheduleFormatError
 
 TEMPLATES = "schedule/organiser"
 
@@ -149,16 +149,23 @@ def readme_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             "term_name": data["term_name"] or None,
             "base_url": data["base_url"],
         }
+        note = data["decoding_note"]
         try:
             result = import_schedule(
                 job["text"], term_name=job["term_name"], base_url=job["base_url"], dry_run=True
             )
         except ScheduleFormatError as exc:
             form.add_error(None, _("This README cannot be imported: %(reason)s") % {"reason": exc})
+            if note:
+                # A wrong guess of the encoding may be why: say how the file was read.
+                form.add_error(None, f"{data['filename']}:1: {note}")
         else:
             sessions = sorted(result.schedule.sessions, key=lambda s: s.date)
+            # How the file was read (when it was not plain UTF-8) is a warning about line 1.
+            warnings = [FormatWarning(1, note)] if note else []
             context.update(
                 result=result,
+                warnings=warnings + result.warnings,
                 filename=data["filename"],
                 sessions=sessions,
                 counts=[

@@ -353,14 +353,24 @@ def test_reimport_says_nothing_changed():
     assert "0 created, 0 updated, 29 unchanged" in out.getvalue()
 
 
-def test_import_command_on_missing_and_undecodable_files(tmp_path):
+def test_import_command_on_missing_binary_and_latin1_files(tmp_path):
     with pytest.raises(CommandError, match="cannot read the file"):
         call_command("import_papers", tmp_path / "nope.md")
-    latin = tmp_path / "latin1.md"
-    latin.write_bytes("# SOSP 2025\n\n## Papers\n\n### Caf\xe9\n".encode("latin-1"))
-    with pytest.raises(CommandError, match=r"latin1\.md:5: expected UTF-8 text"):
-        call_command("import_papers", latin)
+    binary = tmp_path / "binary.md"
+    binary.write_bytes(b"# SOSP 2025\n\x00\x01\x02")
+    with pytest.raises(CommandError, match=r"binary\.md: not a text file \(it holds NUL bytes"):
+        call_command("import_papers", binary)
     assert not Proceedings.objects.exists()
+    # Not UTF-8 is still a list: read as the guessed encoding, and said at line 1.
+    latin = tmp_path / "latin1.md"
+    latin.write_bytes(
+        SEED.replace("→", "->").replace("—", "-").replace("Yale", "Café").encode("latin-1")
+    )
+    err = StringIO()
+    call_command("import_papers", latin, stdout=StringIO(), stderr=err)
+    note = "the file is not UTF-8; it was read as Windows-1252 (a guess"
+    assert err.getvalue().startswith(f"{latin}:1: {note}")
+    assert Paper.objects.get(title__startswith="Pie:").affiliations == "Café"
 
 
 def test_export_command(tmp_path):
