@@ -165,9 +165,9 @@ def _guess(data: bytes) -> Decoded:
         return Decoded(text, encoding, _guessed_note(encoding))
     note = ngettext(
         "the file is not UTF-8; it was read as %(encoding)s (a guess), and %(count)s byte that "
-        "it does not define became the replacement character \ufffd: save the file as UTF-8",
+        "it does not define became the replacement character U+FFFD: save the file as UTF-8",
         "the file is not UTF-8; it was read as %(encoding)s (a guess), and %(count)s bytes that "
-        "it does not define became the replacement character \ufffd: save the file as UTF-8",
+        "it does not define became the replacement character U+FFFD: save the file as UTF-8",
         count,
     ) % {"encoding": DISPLAY_NAMES.get(encoding, encoding), "count": count}
     return Decoded(text, encoding, note)
