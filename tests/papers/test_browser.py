@@ -143,3 +143,30 @@ def test_search_shows_where_it_matched(page, catalogue, screenshot):
     screenshot(page, "papers-search-snippet-390")
     second.locator("h2 a").click()
     expect(page).to_have_url(re.compile(re.escape(talk.session.get_absolute_url()) + "$"))
+
+
+def test_a_list_saved_as_gb18030_is_read_and_the_preview_says_so(
+    page, login, organiser, transactional_db, screenshot, fixtures_dir, tmp_path
+):
+    """A list saved by a Chinese Windows editor ("ANSI"): imported, the guess shown at line 1."""
+    from playwright.sync_api import expect
+
+    text = (fixtures_dir / "lists" / "nsdi-2025.md").read_text(encoding="utf-8")
+    listed = tmp_path / "nsdi-2025-gbk.md"
+    listed.write_bytes(text.replace("  * Stanford", "  * 清华大学 & Stanford", 1).encode("gb18030"))
+    login(page, organiser)
+    page.goto("/organise/papers/import/")
+    page.get_by_label("Conference list (.md)").set_input_files(str(listed))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview: NSDI 2025")).to_be_visible()
+    warnings = page.locator(".import-warnings li")
+    expect(warnings).to_have_count(3)
+    expect(warnings.first).to_contain_text("nsdi-2025-gbk.md:1")
+    expect(warnings.first).to_contain_text("GB18030")
+    screenshot(page, "papers-import-gb18030")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "papers-import-gb18030-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Import NSDI 2025").click()
+    expect(page).to_have_url(re.compile(r"/papers/nsdi/2025/$"))
+    expect(page.get_by_text("清华大学 & Stanford")).to_be_visible()
