@@ -31,17 +31,14 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import logging
 import threading
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -56,7 +53,7 @@ from django.utils.cache import (
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
-logger = logging.getLogger(__name__)
+from readinggroup import shared_cache
 
 CACHE_SECONDS = 24 * 60 * 60
 # How long the cache keeps the schedule's state row (see schedule_state).
@@ -105,7 +102,7 @@ def schedule_changed() -> None:
     """
     # At once, so that this process's next read (the page after an edit) sees the change
     # through the tables' updated_at; the bump after the commit drops it again.
-    _cache_delete(_STATE_KEY)
+    shared_cache.delete(_STATE_KEY)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         bump_schedule_version()
@@ -130,7 +127,7 @@ def bump_schedule_version() -> None:
         ScheduleVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
     # Drop the cached state, so that the next request reads the new one (see schedule_state);
     # dropping rather than writing it keeps a write path's query count as it was.
-    _cache_delete(_STATE_KEY)
+    shared_cache.delete(_STATE_KEY)
 
 
 # --- Reading the state ----------------------------------------------------------------------
@@ -204,10 +201,10 @@ def schedule_state(today: datetime.date | None = None) -> ScheduleState:
     newest ids and updated_at when the cached row expires).
     """
     today = today or timezone.localdate()
-    state = _cache_get(_STATE_KEY)
+    state = shared_cache.get(_STATE_KEY)
     if state is None:
         state = _read_state()
-        _cache_set(_STATE_KEY, state, STATE_SECONDS)
+        shared_cache.put(_STATE_KEY, state, STATE_SECONDS)
     raw, newest = state
     return _state_of(raw, newest, today, timezone.get_default_timezone())
 
@@ -226,28 +223,6 @@ def _state_of(
 
 
 # --- Serving --------------------------------------------------------------------------------
-
-
-def _cache_get(key: str) -> Any:
-    try:
-        return cache.get(key)
-    except Exception:  # any backend's connection error: the page still renders
-        logger.warning("Page cache unavailable, rendering %s afresh", key, exc_info=True)
-        return None
-
-
-def _cache_delete(key: str) -> None:
-    try:
-        cache.delete(key)
-    except Exception:
-        logger.warning("Page cache unavailable, %s not dropped", key, exc_info=True)
-
-
-def _cache_set(key: str, value: object, seconds: int = CACHE_SECONDS) -> None:
-    try:
-        cache.set(key, value, seconds)
-    except Exception:
-        logger.warning("Page cache unavailable, %s not stored", key, exc_info=True)
 
 
 def _is_fragment(request: HttpRequest) -> bool:
@@ -316,7 +291,7 @@ def _serve(
     cache_key = _page_key(digest)
 
     def respond(request: HttpRequest) -> HttpResponse:
-        cached = _cache_get(cache_key)
+        cached = shared_cache.get(cache_key)
         if cached is not None:
             response = HttpResponse(cached["content"], content_type=cached["content_type"])
             for header, value in cached["headers"].items():
@@ -329,13 +304,14 @@ def _serve(
                 del response[header]
         # A response that sets a cookie (a CSRF token, say) belongs to one visitor.
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            _cache_set(
+            shared_cache.put(
                 cache_key,
                 {
                     "content": response.content,
                     "content_type": response["Content-Type"],
                     "headers": {h: response[h] for h in _KEPT_HEADERS if h in response},
                 },
+                CACHE_SECONDS,
             )
         return response
 
@@ -471,9 +447,9 @@ class EarlyPageCacheMiddleware:
             response["Vary"] = "HX-Request, Cookie, Accept-Language"
             return response
         headers_key = f"schedule-page-headers:{digest}"
-        headers = _cache_get(headers_key)
+        headers = shared_cache.get(headers_key)
         if headers is not None:
-            cached = _cache_get(_page_key(digest))
+            cached = shared_cache.get(_page_key(digest))
             if cached is not None:
                 return HttpResponse(cached["content"], headers=headers)
         response = self.get_response(request)
@@ -484,5 +460,5 @@ class EarlyPageCacheMiddleware:
             and not response.cookies
             and not response.streaming
         ):
-            _cache_set(headers_key, dict(response.items()))
+            shared_cache.put(headers_key, dict(response.items()), CACHE_SECONDS)
         return response

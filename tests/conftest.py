@@ -213,6 +213,18 @@ def screenshot():
 
 
 @pytest.fixture
+def cache_down(settings):
+    """The shared cache is a Redis nobody listens on: every cache call is a refused
+    connection."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+
+@pytest.fixture
 def broker_down():
     """A broker that refuses every connection; tasks are not run eagerly."""
     from readinggroup.celery import app

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from readinggroup import shared_cache
 
 T = TypeVar("T")
 
@@ -23,18 +24,15 @@ CACHE_SECONDS = 300
 
 
 def current() -> int:
-    version = cache.get(VERSION_KEY)
+    version = shared_cache.get(VERSION_KEY)
     if version is None:
         version = 1
-        cache.add(VERSION_KEY, version, timeout=None)
+        shared_cache.add(VERSION_KEY, version, timeout=None)
     return version
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not in the cache (evicted, or a new Redis)
-        cache.set(VERSION_KEY, current() + 1, timeout=None)
+    shared_cache.incr(VERSION_KEY, start=current() + 1)
 
 
 def catalogue_changed() -> None:
@@ -47,10 +45,10 @@ def catalogue_changed() -> None:
 def cached(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, cached under `name` for the current catalogue version."""
     key = f"papers:{name}:v{current()}"
-    value = cache.get(key)
+    value = shared_cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=CACHE_SECONDS)
+        shared_cache.put(key, value, timeout=CACHE_SECONDS)
     return value
 
 
