@@ -81,7 +81,7 @@ def term_planning(context: template.Context, term, rows) -> dict:
 
 @register.inclusion_tag("planner/partials/related.html", takes_context=True)
 def related_work(context: template.Context, paper: Paper, show_markdown: bool = False) -> dict:
-    found = related.related_papers(paper)
+    found = related.cached_related_papers(paper)
     request = context.get("request")
     site = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
     return {

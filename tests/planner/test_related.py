@@ -35,3 +35,18 @@ def test_markdown_list_links_arxiv_doi_or_the_catalogue(db):
     assert "- [Serving paper one preprint](https://arxiv.org/abs/2501.00009) (arXiv)" in text
     assert f"- [Paper one serving](https://rg.example/papers/{c.pk}/) (SOSP'24)" in text
     assert a and b
+
+
+def test_a_papers_related_work_is_ranked_once_until_the_catalogue_changes(
+    db, django_assert_num_queries
+):
+    from planner.related import cached_related_papers
+
+    inference = topic("LLM Inference")
+    paper = sosp("Paged KV cache for LLM serving", [inference], year=2025)
+    sosp("Prefix caching for LLM serving", [inference], year=2024)
+    first = cached_related_papers(paper)
+    with django_assert_num_queries(0):
+        assert cached_related_papers(paper) == first
+    added = sosp("KV cache paging for LLM serving", [inference], year=2025)
+    assert added in [found.paper for found in cached_related_papers(paper)]

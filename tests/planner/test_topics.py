@@ -64,3 +64,12 @@ def test_indexing_costs_four_queries(db, django_assert_num_queries):
     catalogue()
     with django_assert_num_queries(4):
         TopicSuggester.from_catalogue()
+
+
+def test_the_index_holds_the_most_recently_added_labelled_papers(db, django_assert_num_queries):
+    catalogue()
+    memory = topic("Memory")
+    newest = [sosp(f"Elastic GPU memory pools {n}", [memory]) for n in range(2)]
+    with django_assert_num_queries(4):
+        suggester = TopicSuggester.from_catalogue(limit=2)
+    assert suggester.paper_ids == sorted(paper.pk for paper in newest)
