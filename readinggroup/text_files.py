@@ -23,8 +23,10 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import charset_normalizer
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -194,3 +196,18 @@ def _looks_like_gb2312(data: bytes) -> bool:
     letter is followed by an ASCII one ("Müller"), which no GB2312 character has as trail byte.
     """
     return all(GB2312_PAIRS.fullmatch(run[0]) for run in HIGH_RUN.finditer(data))
+
+
+def read_for_command(command: BaseCommand, path: Path) -> str:
+    """A file's text for a management command (the importers'): CommandError when it cannot be
+    read or is not text. How it was read, when not plain UTF-8, goes to stderr as `FILE:1:`
+    first, even when the import then fails: a wrong guess explains other errors."""
+    try:
+        decoded = decode_text_file(path.read_bytes())
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    except NotTextError as exc:
+        raise CommandError(f"{path}: not a text file ({exc})") from exc
+    if decoded.note:
+        command.stderr.write(command.style.WARNING(f"{path}:1: {decoded.note}"))
+    return decoded.text

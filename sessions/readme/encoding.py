@@ -10,15 +10,6 @@ import unicodedata
 
 import ftfy
 
-from readinggroup.text_files import Decoded, decode_text_file
-
-
-def decode_bytes(data: bytes) -> Decoded:
-    """A README's bytes as text, by the project's one rule (readinggroup/text_files.py: UTF-8,
-    a byte-order mark, UTF-16, else a reported guess of the legacy encoding); NotTextError when
-    it is not text. The ftfy repair of mojibake inside the text is repair_text's, at parsing."""
-    return decode_text_file(data)
-
 
 def repair_text(text: str) -> tuple[list[str], int]:
     """Lines of `text`, each repaired by ftfy; and how many needed repair.

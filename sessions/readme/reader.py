@@ -88,7 +88,7 @@ def parse_schedule(
 ) -> ParsedSchedule:
     """Read a schedule README. Raises ScheduleFormatError for input that is not one."""
     if not isinstance(text, str):
-        raise TypeError("parse_schedule takes text; decode the file first (see decode_bytes)")
+        raise TypeError("parse_schedule takes text; decode the file first (text_files)")
     return _Reader(text, term_name, base_url).read()
 
 

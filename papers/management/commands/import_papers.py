@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from papers.catalogue_import import CatalogueImportError
 from papers.conference_list import ParseError
 from papers.import_stamps import import_text
-from readinggroup.text_files import NotTextError, decode_text_file
+from readinggroup.text_files import read_for_command
 
 
 class Command(BaseCommand):
@@ -26,17 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
+        text = read_for_command(self, path)
         try:
-            decoded = decode_text_file(path.read_bytes())
-        except OSError as exc:
-            raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-        except NotTextError as exc:
-            raise CommandError(f"{path}: not a text file ({exc})") from exc
-        if decoded.note:
-            # Said first, even when the import then fails: a wrong guess explains other errors.
-            self.stderr.write(self.style.WARNING(f"{path}:1: {decoded.note}"))
-        try:
-            summary = import_text(decoded.text, dry_run=options["dry_run"])
+            summary = import_text(text, dry_run=options["dry_run"])
         except (ParseError, CatalogueImportError) as exc:
             raise CommandError(f"{path}:{exc.line}: {exc.message}") from exc
         for issue in summary.issues:

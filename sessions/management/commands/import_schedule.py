@@ -4,8 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from readinggroup.text_files import NotTextError
-from sessions.readme.encoding import decode_bytes
+from readinggroup.text_files import read_for_command
 from sessions.readme.importer import import_schedule
 from sessions.readme.parsed import ScheduleFormatError
 
@@ -31,18 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
-        try:
-            decoded = decode_bytes(path.read_bytes())
-        except OSError as exc:
-            raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-        except NotTextError as exc:
-            raise CommandError(f"{path}: not a text file ({exc})") from exc
-        if decoded.note:
-            # Said first, even when the import then fails: a wrong guess explains other errors.
-            self.stderr.write(self.style.WARNING(f"{path}:1: {decoded.note}"))
+        text = read_for_command(self, path)
         try:
             result = import_schedule(
-                decoded.text,
+                text,
                 term_name=options["term_name"],
                 base_url=options["base_url"],
                 dry_run=options["dry_run"],
