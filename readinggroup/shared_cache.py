@@ -48,12 +48,13 @@ def delete(key: str) -> None:
         logger.warning("Cache unavailable: %s not dropped", key, exc_info=True)
 
 
-def incr(key: str, start: int) -> None:
-    """Add one to the number under `key`; store `start` when there is none (evicted, or a new
-    Redis)."""
+def incr(key: str) -> bool:
+    """Add one to the number under `key`; False when there is no such key (evicted, or a new
+    Redis), for the caller to store a start. An unreachable cache counts as done."""
     try:
         cache.incr(key)
     except ValueError:  # no such key
-        put(key, start, timeout=None)
+        return False
     except Exception:
         logger.warning("Cache unavailable: %s not moved on", key, exc_info=True)
+    return True

@@ -32,7 +32,8 @@ def current() -> int:
 
 
 def _bump() -> None:
-    shared_cache.incr(VERSION_KEY, start=current() + 1)
+    if not shared_cache.incr(VERSION_KEY):
+        shared_cache.put(VERSION_KEY, current() + 1, timeout=None)
 
 
 def catalogue_changed() -> None:
