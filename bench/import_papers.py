@@ -155,6 +155,8 @@ def main() -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     # As in production: DEBUG on would also time Django's logging of every query.
     os.environ.setdefault("DEBUG", "0")
+    # Tasks the import sends (merging the search index) go to a scratch queue, never run.
+    os.environ["CELERY_DATA_DIR"] = f"{tmp.name}/celery"
 
     import django
 
@@ -175,6 +177,7 @@ def main() -> None:
                         cursor.execute(f"DROP TRIGGER papers_paper_search_{name}")
                 else:
                     cursor.execute("DROP TRIGGER papers_paper_search ON papers_paper")
+                    cursor.execute("DROP TRIGGER papers_paper_search_delete ON papers_paper")
             print("(search triggers on papers_paper dropped: only the importer's own writes)")
         text = generate(args.papers)
         print(f"{connection.vendor}, {args.papers} papers, {len(text) / 1e6:.1f} MB of markdown")

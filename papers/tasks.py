@@ -12,6 +12,7 @@ from celery import shared_task
 
 from papers import services
 from papers.arxiv import sync
+from papers.search import index
 
 logger = logging.getLogger("papers.arxiv")
 
@@ -28,3 +29,9 @@ def refresh_arxiv_metadata(limit: int = sync.REFRESH_LIMIT) -> int:
     queued = services.queue_refresh(limit)
     logger.info("arXiv refresh queued %d papers", len(queued))
     return len(queued)
+
+
+@shared_task(name=index.MERGE_TASK)
+def merge_search_index() -> int:
+    """After a bulk import: merge the new documents into the search index (PostgreSQL)."""
+    return index.merge_pending_documents()

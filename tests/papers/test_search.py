@@ -368,7 +368,7 @@ def test_a_bulk_import_indexes_exactly_as_the_triggers_do(monkeypatch):
     assert not SearchDocument.objects.exists()
 
     @contextmanager
-    def row_by_row(created, updated):
+    def row_by_row(created, updated, new_papers=None):
         yield
 
     monkeypatch.setattr(catalogue_import, "paper_documents_deferred", row_by_row)
@@ -388,3 +388,152 @@ def test_the_triggers_are_back_after_a_bulk_import_and_a_dry_run():
     paper.title = "Plain title edited by hand"
     paper.save()
     assert found("edited") == ["Plain title edited by hand"]
+
+
+# --- Documents of new papers built by the client (PostgreSQL) -------------------------------
+
+
+def _plain_texts() -> list[tuple[str, str, str]]:
+    """Title, authors, body: the corners of plain text, then seeded random ASCII."""
+    import random
+
+    punctuation = "".join(chr(code) for code in range(1, 128) if not chr(code).isalnum())
+    cycle = [f"w{index}" for index in range(65)]
+    texts = [
+        ("", "", ""),
+        ("!!!", "", "\n\n\n"),
+        ("Title only", "", ""),
+        ("", "Ada Lovelace, Grace Hopper", ""),
+        ("", "", "\nMIT & CMU\n\nNested detail."),
+        ("GPU-Kernels: v2.0 (fast)", "A. B. Cee", "done_now; 1e5 0x1F 007 3.14"),
+        ("repeat repeat repeat", "repeat", "repeat\trepeat"),
+        ("a" * 2047, "", "x " + "b" * 2047 + " y"),  # the longest word kept
+        ("many", "", "same " * 255),  # the most positions a word keeps
+        ("positions", "", " ".join(cycle * 252)[: 16382 * 4]),
+        (punctuation, punctuation, punctuation),
+    ]
+    rng = random.Random(10)
+    alphabet = "abcXYZ019 -_.,:;'\"\\\t\n/()[]{}<>@#&*"
+    for _ in range(300):
+        texts.append(
+            tuple(
+                "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60))) for _ in range(3)
+            )
+        )
+    return texts
+
+
+@pytest.mark.services
+def test_plain_vectors_are_the_databases_own(postgres):
+    """For every text the client gives a vector for, it is the vector papers_search_vector
+    computes, position and weight alike."""
+    from papers.search.documents import plain_vector
+
+    texts = _plain_texts()
+    given = [(text, plain_vector(*text)) for text in texts]
+    assert all(vector is not None for _, vector in given), "the corpus is all plain text"
+    with connection.cursor() as cursor:
+        for (title, authors, body), vector in given:
+            cursor.execute(
+                "SELECT %s::tsvector = papers_search_vector(%s, %s, %s, ''),"
+                " papers_search_vector(%s, %s, %s, '')::text",
+                [vector, title, authors, body, title, authors, body],
+            )
+            same, expected = cursor.fetchone()
+            assert same, (title[:60], authors[:60], body[:60], vector[:200], expected[:200])
+
+
+def test_plain_vector_leaves_what_it_cannot_be_sure_of_to_the_database():
+    from papers.search.documents import plain_vector
+
+    assert plain_vector("Zorblax", "", "Université") is None  # unaccent's work
+    assert plain_vector("分布式系统", "", "") is None  # CJK spacing
+    assert plain_vector("", "", "x " + "b" * 2048) is None  # dropped by to_tsvector
+    assert plain_vector("", "", "same " * 256) is None  # more positions than a word keeps
+    cycle = " ".join(f"w{index}" for index in range(100))
+    assert plain_vector("", "", " ".join([cycle] * 164)) is None  # 16,400 positions
+    assert plain_vector("", "", "word " * 20000) is None  # past the length it checks whole
+    assert plain_vector("Fast caches", "Ada", "MIT\nCaches") == "fast:1A caches:2A,5C ada:3B mit:4C"
+
+
+@pytest.mark.services
+def test_a_new_papers_document_is_the_one_the_database_builds(postgres):
+    """paper_document() says again what papers_paper_documents() says: the same columns for
+    a paper with every field the document reads."""
+    from django.forms.models import model_to_dict
+
+    from papers.search.documents import DOCUMENT_COLUMNS, paper_document
+
+    with_proceedings = factories.PaperFactory(
+        title="Zorblax",
+        authors=["Ada Lovelace", "Grace Hopper"],
+        abstract="We flurbify.",
+        affiliations="MIT",
+        system_name="ZB",
+        notes="Notes\nover lines",
+        position=7,
+        proceedings__year=2031,
+        proceedings__venue__name="BULKSYS",
+    )
+    preprint = factories.PaperFactory(title="A preprint", proceedings=None, arxiv_id="2402.00009")
+    bare = factories.PaperFactory(title="Nothing", proceedings=None, arxiv_id="")
+    with connection.cursor() as cursor:
+        for paper, year, venue in (
+            (with_proceedings, 2031, "BULKSYS"),
+            (preprint, None, None),
+            (bare, None, None),
+        ):
+            cursor.execute(
+                f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM papers_paper_documents(%s)",
+                [[paper.pk]],
+            )
+            row = {f.attname: getattr(paper, f.attname) for f in Paper._meta.concrete_fields}
+            assert model_to_dict(paper)  # the row above is every column, by attname
+            assert cursor.fetchone() == paper_document(paper.pk, row, year=year, venue=venue)
+
+
+@pytest.mark.services
+def test_a_bulk_import_leaves_its_index_entries_pending(
+    postgres, django_capture_on_commit_callbacks
+):
+    """The vector index takes a bulk import's entries into its pending list, where searches
+    find them at once; the merge is sent for after the commit."""
+    from papers.search import index
+    from tests.papers.lists import import_generated
+
+    with connection.cursor() as cursor:
+        # 64 kB (8 pages): a writer that kept to it would leave at most that much pending.
+        cursor.execute("SET gin_pending_list_limit = 64")
+    with django_capture_on_commit_callbacks() as callbacks:
+        import_generated(1000)
+    assert len(callbacks) == 1
+    assert found("999") == ["Generated paper 999 about systems"]
+    assert index.merge_pending_documents() > 16  # pages of pending entries taken in
+    assert found("999") == ["Generated paper 999 about systems"]
+
+
+@pytest.mark.services
+def test_the_merge_task_takes_the_pending_entries_in(postgres, django_capture_on_commit_callbacks):
+    from celery import current_app
+
+    from papers.search import index
+    from tests.papers.lists import import_generated
+
+    with django_capture_on_commit_callbacks():
+        import_generated(300)
+    assert current_app.tasks[index.MERGE_TASK].apply().get() > 0  # what the worker runs
+    assert index.merge_pending_documents() == 0
+    assert found("299") == ["Generated paper 299 about systems"]
+
+
+@pytest.mark.services
+def test_an_import_commits_when_the_broker_refuses_the_merge(
+    postgres, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    from tests.papers.lists import import_generated
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = import_generated(20)
+    assert summary.papers_created == 20
+    assert "wait for autovacuum" in caplog.text
+    assert found("19") == ["Generated paper 19 about systems"]
