@@ -418,10 +418,9 @@ def _import(conference: ConferenceList, summary: ImportSummary, issues: list[Iss
     summary.papers_created = len(created)
     summary.papers_updated = len(touched)
     summary.papers_unchanged = len(entries) - len(created) - len(touched)
-    summary.papers_not_in_list = sum(
-        1
-        for pk in Paper.objects.filter(proceedings=proceedings).values_list("pk", flat=True)
-        if pk not in listed
+    # Every listed paper now belongs to these proceedings: the rest are the ones not listed.
+    summary.papers_not_in_list = Paper.objects.filter(proceedings=proceedings).count() - len(
+        listed
     )
 
 
