@@ -93,7 +93,7 @@ def decode_text_file(data: bytes) -> Decoded:
             return _by_bom(data[len(bom) :], encoding)
     for header, kind in BINARY_HEADERS:
         if data.startswith(header):
-            raise NotTextError(_("it is a %(kind)s, not text") % {"kind": _(kind)})
+            raise NotTextError(_("it is a %(kind)s") % {"kind": _(kind)})
     # NUL is valid UTF-8 but in no text file: it is UTF-16's ASCII, or the file is binary.
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)

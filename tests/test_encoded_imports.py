@@ -202,6 +202,6 @@ def test_the_uploads_refuse_a_binary_file_and_write_nothing(client, organiser, u
     client.force_login(organiser)
     response = _upload(client, url, "cover.md", PNG, **fields)
     html = response.content.decode()
-    assert "cover.md is not a text file: it is a PNG image, not text." in html
+    assert "cover.md is not a text file: it is a PNG image." in html
     assert 'name="payload"' not in html
     assert not Proceedings.objects.exists() and not Term.objects.exists()

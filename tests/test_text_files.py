@@ -115,9 +115,9 @@ def test_bytes_no_candidate_defines_are_replaced_and_counted_not_silently():
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "it is a PNG image, not text"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "it is a PDF document, not text"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "it is a ZIP archive (or a Word/Excel file), not text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "it is a PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "it is a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "it is a ZIP archive (or a Word/Excel file)"),
         (b"# SOSP 2025\n\x00\x01\x02\x03\xff\xfe", "it holds NUL bytes, which text files do not"),
         (b"# SOSP 2025\n\x00", "it holds NUL bytes, which text files do not"),  # UTF-8 but NUL
     ],
