@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import Resolver404, resolve
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from papers.identifiers import parse_arxiv_id, parse_doi
 from papers.models import Paper, PaperLink, Proceedings
@@ -45,6 +45,12 @@ from sessions.readme.reader import parse_schedule
 from sessions.readme.results import Change, ImportResult, ScheduleImportError
 from sessions.readme.syntax import normalize_block
 from sessions.selectors import talk_link, talk_venue
+
+# How a presenter's part reads in the import's list of changes.
+_ROLE_WORDS = {
+    ROLE_LEAD: pgettext_lazy("presenter's part in a talk", "lead"),
+    ROLE_SUPPORT: pgettext_lazy("presenter's part in a talk", "support"),
+}
 
 
 def import_schedule(
@@ -265,7 +271,10 @@ class _Importer:
         parsed: ParsedTalk,
         talk: Talk | None,
     ) -> None:
-        label = f"{parsed_session.date.isoformat()} Topic {roman(parsed.position)}"
+        label = gettext("%(date)s Topic %(topic)s") % {
+            "date": parsed_session.date.isoformat(),
+            "topic": roman(parsed.position),
+        }
         desired: dict = {}
         paper = None
         if talk is not None and _shows(talk) == (parsed.title, parsed.url, parsed.venue_label):
@@ -289,7 +298,8 @@ class _Importer:
                 desired[name] = getattr(parsed, name)
         if talk is not None and _is_own_slides(talk, parsed.slides_url):
             del desired["slides_url"]  # the link to this talk's uploaded deck: keep the file
-        label = f"{label} · {parsed.title or (paper.title if paper else '(open)')}"
+        shown = parsed.title or (paper.title if paper else gettext("(open)"))
+        label = f"{label} · {shown}"
         if talk is None:
             talk = Talk.objects.create(session=session, position=parsed.position, **desired)
             self.count("talks", "created", label, parsed.line)
@@ -339,7 +349,8 @@ class _Importer:
         current = [(row.person_id, row.role) for row in ordered_presenters(confirmed.values())]
         if current == [(person.pk, role) for person, role in desired]:
             for person, role in desired:
-                self.count("presenters", "unchanged", f"{label}: {person.name} ({role})", 0)
+                who = f"{label}: {person.name} ({_ROLE_WORDS[role]})"
+                self.count("presenters", "unchanged", who, 0)
             return
         wanted = {person.pk for person, _ in desired}
         for person_id, row in confirmed.items():
@@ -350,7 +361,7 @@ class _Importer:
         numbered = [(person, role, position) for position, (person, role) in enumerate(desired)]
         for person, role, position in sorted(numbered, key=lambda item: item[1] == ROLE_LEAD):
             existing = confirmed.get(person.pk)
-            who = f"{label}: {person.name} ({role})"
+            who = f"{label}: {person.name} ({_ROLE_WORDS[role]})"
             if existing is None:
                 Presenter.objects.create(
                     talk=talk, person=person, role=role, position=position, confirmed=True

@@ -153,8 +153,11 @@ class _Reader:
                         continue
                     self.warn(
                         number,
-                        f"'### {text}' is not a session date (expected e.g. '### January 20'); "
-                        "the lines below it are skipped",
+                        gettext(
+                            "'### %(text)s' is not a session date (expected e.g. "
+                            "'### January 20'); the lines below it are skipped"
+                        )
+                        % {"text": text},
                     )
                     session, block, section = None, None, "skip"
                     continue
@@ -166,7 +169,7 @@ class _Reader:
                     self.sections[section].append(raw)
                     continue
                 if section != "skip":
-                    self.warn(number, f"heading '{stripped}' ignored")
+                    self.warn(number, gettext("heading '%(text)s' ignored") % {"text": stripped})
                 continue
 
             if section in ("requirements", "other"):
@@ -179,8 +182,12 @@ class _Reader:
                 decoration, text = split_decoration(bullet.group("text"))
                 block.items.append(Item(number, text, hint(decoration)))
                 continue
-            where = "in a session" if session is not None else "outside any session"
-            self.warn(number, f"unrecognised line {stripped[:60]!r} {where}; ignored")
+            message = (
+                gettext("unrecognised line %(text)s in a session; ignored")
+                if session is not None
+                else gettext("unrecognised line %(text)s outside any session; ignored")
+            )
+            self.warn(number, message % {"text": repr(stripped[:60])})
 
         self._require_term(len(self.lines) or 1, at_end=True)
         return self._build()
@@ -202,7 +209,11 @@ class _Reader:
             return "other"
         if "schedule" in lowered:
             return "schedule"
-        self.warn(number, f"section '## {text}' is not part of the schedule format; ignored")
+        self.warn(
+            number,
+            gettext("section '## %(text)s' is not part of the schedule format; ignored")
+            % {"text": text},
+        )
         return "ignored"
 
     def _date_heading(self, text: str, number: int) -> tuple[int, int, int | None] | None:
@@ -226,7 +237,10 @@ class _Reader:
                 number, f"'### {text}' is not a date that exists (no such day in that month)"
             ) from None
         if rest.strip():
-            self.warn(number, f"text after the date ignored: {rest.strip()!r}")
+            self.warn(
+                number,
+                gettext("text after the date ignored: %(text)s") % {"text": repr(rest.strip())},
+            )
         return month, day, year
 
     def _topic_position(self, text: str, number: int, session: _RawSession) -> int:
@@ -238,11 +252,19 @@ class _Reader:
             token = match["number"]
             position = int(token) if token.isdigit() else roman_to_int(token)
         elif not match:
-            self.warn(number, f"'#### {text}' is not 'Topic I/II/…'; read as the next topic")
+            self.warn(
+                number,
+                gettext("'#### %(text)s' is not 'Topic I/II/…'; read as the next topic")
+                % {"text": text},
+            )
         if position is None or position < 1:
             position = max(taken | {0}) + 1
         if position in taken:
-            self.warn(number, f"topic {roman(position)} appears twice in this session")
+            self.warn(
+                number,
+                gettext("topic %(number)s appears twice in this session")
+                % {"number": roman(position)},
+            )
             position = max(taken) + 1
         return position
 
@@ -288,7 +310,7 @@ class _Reader:
         if oldest_first:
             self.warn(
                 self.sessions[0].line,
-                "sessions are listed oldest first (the README lists newest first)",
+                gettext("sessions are listed oldest first (the README lists newest first)"),
             )
         for index, why in far_years(years).items():
             raw = self.sessions[index]
@@ -330,7 +352,11 @@ class _Reader:
 
         session.kind, session.title = read_kind(special_texts, session.talks)
         for extra in special_texts[1:]:
-            self.warn(raw.line, f"a second special-session line ({unescape(extra)!r}) ignored")
+            self.warn(
+                raw.line,
+                gettext("a second special-session line (%(text)s) ignored")
+                % {"text": repr(unescape(extra))},
+            )
         return session
 
     def _talk(self, block: _Block) -> tuple[ParsedTalk, list[str]]:
@@ -360,7 +386,7 @@ class _Reader:
         else:
             talk.title = unescape(text)
         if not talk.title:
-            self.warn(item.line, "the paper line names no title")
+            self.warn(item.line, gettext("the paper line names no title"))
 
     def _media(self, item: Item, talk: ParsedTalk) -> None:
         for link in LINK.finditer(item.text):
@@ -368,19 +394,28 @@ class _Reader:
             attribute = MEDIA_WORDS.get(label.lower())
             url = link.group("url").strip("<>")
             if attribute is None:
-                self.warn(item.line, f"link {label!r} is not slides, video or summary; ignored")
+                self.warn(
+                    item.line,
+                    gettext("link %(label)s is not slides, video or summary; ignored")
+                    % {"label": repr(label)},
+                )
                 continue
             if getattr(talk, attribute):
-                self.warn(item.line, f"a second {label} link ignored")
+                self.warn(item.line, gettext("a second %(label)s link ignored") % {"label": label})
                 continue
             if attribute == "slides_url" and is_relative_url(url) and url.endswith("/"):
-                self.warn(item.line, f"the slides link {url!r} is a folder, not a file")
+                self.warn(
+                    item.line,
+                    gettext("the slides link %(url)s is a folder, not a file") % {"url": repr(url)},
+                )
             setattr(talk, attribute, self._link(item, url))
 
     def _link(self, item: Item, url: str) -> str:
         """The link resolved against the base URL; a script or data link is dropped."""
         url = url.strip().strip("<>")
         if not is_relative_url(url) and not safe_url(url):
-            self.warn(item.line, f"link {url[:60]!r} is not http(s); ignored")
+            self.warn(
+                item.line, gettext("link %(url)s is not http(s); ignored") % {"url": repr(url[:60])}
+            )
             return ""
         return resolve_url(url, self.base_url)

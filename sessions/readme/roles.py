@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
+
 from sessions.readme.kinds import kind_tag
 from sessions.readme.parsed import ROLE_LEAD, ROLE_SUPPORT, ParsedPresenter
 from sessions.readme.syntax import (
@@ -31,10 +33,10 @@ Warn = Callable[[int, str], None]
 MEDIA = "media"
 IGNORED = "ignored"
 ROLE_NAMES = {
-    HINT_SPECIAL: "special-session",
-    HINT_PAPER: "paper",
-    HINT_PEOPLE: "presenters",
-    MEDIA: "slides/video",
+    HINT_SPECIAL: gettext_lazy("special-session"),
+    HINT_PAPER: gettext_lazy("paper"),
+    HINT_PEOPLE: gettext_lazy("presenters"),
+    MEDIA: gettext_lazy("slides/video"),
 }
 
 
@@ -80,14 +82,19 @@ def assign_roles(
             item.role = IGNORED
             warn(
                 item.line,
-                f"{ROLE_NAMES.get(role, role)} line before the first topic heading; ignored",
+                gettext("%(role)s line before the first topic heading; ignored")
+                % {"role": ROLE_NAMES.get(role, role)},
             )
     # A role claimed twice: the first claim holds.
     claimed: set[str] = set()
     for item in items:
         if item.role in order:
             if item.role in claimed:
-                warn(item.line, f"a second {ROLE_NAMES[item.role]} line in one topic; ignored")
+                warn(
+                    item.line,
+                    gettext("a second %(role)s line in one topic; ignored")
+                    % {"role": ROLE_NAMES[item.role]},
+                )
                 item.role = IGNORED
             else:
                 claimed.add(item.role)
@@ -111,7 +118,10 @@ def assign_roles(
         extra = len(run) - len(chosen)
         for item in run[:extra]:
             item.role = IGNORED
-            warn(item.line, f"unrecognised line {item.text[:60]!r}; ignored")
+            warn(
+                item.line,
+                gettext("unrecognised line %(text)s; ignored") % {"text": repr(item.text[:60])},
+            )
         for item, role in zip(run[extra:], chosen, strict=True):
             item.role = role
             claimed.add(role)
@@ -133,20 +143,27 @@ def read_people(item: Item, warn: Warn) -> list[ParsedPresenter]:
             if index == 0:
                 lead_open = True
             else:
-                warn(item.line, f"{part!r} is not a name; only the first place can be open")
+                warn(
+                    item.line,
+                    gettext("%(text)s is not a name; only the first place can be open")
+                    % {"text": repr(part)},
+                )
             continue
         person = parse_person(part)
         if not person.name:
             continue
         key = person.name.casefold()
         if key in seen:
-            warn(item.line, f"{person.name} is listed twice in one topic")
+            warn(
+                item.line,
+                gettext("%(name)s is listed twice in one topic") % {"name": person.name},
+            )
             continue
         seen.add(key)
         person.role = ROLE_LEAD if not people and not lead_open else ROLE_SUPPORT
         people.append(person)
     if not people and not lead_open:
-        warn(item.line, "empty presenters line")
+        warn(item.line, gettext("empty presenters line"))
     return people
 
 

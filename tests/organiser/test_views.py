@@ -890,3 +890,26 @@ def test_export_downloads_the_terms_readme(client, organiser, readme):
     text = response.content.decode()
     assert "### January 20" in text
     assert "DiffKV: Differentiated Memory Management" in text
+
+
+def test_import_preview_in_chinese_says_the_readers_warnings_in_chinese(client, organiser):
+    client.force_login(organiser)
+    text = (
+        "# 2025 Fall\n\n## Schedule\n### December 2\n#### Topic I\n"
+        "- 💡 [arXiv] [A paper title](https://arxiv.org/abs/2501.00001)\n"
+        "- 🙋 Alice, Alice\n- something nobody can place\n"
+        "#### Topic I\n- 💡 Another title\n- 🙋 Bob\n"
+    )
+    response = client.post(
+        reverse("schedule:organiser_import"),
+        {"step": "preview", "text": text, "term_name": "2025 Fall"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    messages = [warning.message for warning in response.context["result"].warnings]
+    assert "Alice 在同一议题中出现了两次" in messages
+    assert "议题 I 在本次报告中出现了两次" in messages
+    assert any(message.startswith("无法识别的行 ") for message in messages), messages
+    labels = [change.label for change in response.context["result"].changes]
+    assert any("议题 I · A paper title" in label for label in labels), labels
+    assert any(label.endswith("Alice (主讲)") for label in labels), labels
