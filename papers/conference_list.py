@@ -400,7 +400,14 @@ class _Reader:
         self.warnings: list[Issue] = []
         self.section = ""
         self.meta_sub = ""
+        # The meta subheading open, unless it is one the format knows: (line, level, text, where
+        # it sits in meta_lines). Paper lines right under it make it an area (_meta_line).
+        self.meta_heading: tuple[int, int, str, int] | None = None
         self.meta_lines: list[str] = []
+        # The open section the format does not know ("## References"), and whether a paper line
+        # in it has been warned about.
+        self.extra_heading = ""
+        self.extra_warned = False
         self.extra_lines: list[str] = []
         self.in_extra = False  # the last extra line belongs to a section heading of its own
         self.rate_lines: list[tuple[int, str]] = []
@@ -490,6 +497,15 @@ class _Reader:
         elif self.section == "acronyms":
             self._acronym_line(number, line)
         elif self.section == "extra":
+            if not self.extra_warned and _is_paper_line(line):
+                # Not guessed to be an area: such a section may hold workshop papers or posters.
+                self.extra_warned = True
+                self.warn(
+                    number,
+                    f"a paper line under '## {self.extra_heading}', which is not '## Papers'; "
+                    "the section is kept in the proceedings notes (rename it "
+                    f"'### {self.extra_heading}' under '## Papers' to import it)",
+                )
             self.extra_lines.append(line)
         elif line.strip():
             self._meta_line(number, line, loose=True)
@@ -520,15 +536,15 @@ class _Reader:
         if level <= 2:
             key = _section_key(text)
             self._close_papers()
-            self.meta_sub, self.headings = "", []
+            self.meta_sub, self.headings, self.meta_heading = "", [], None
             if level == 1 and key is None:
                 self.section = "extra"
                 self.warn(number, "a second title heading; kept in the proceedings notes")
-                self._extra_heading(f"## {text}")
+                self._extra_heading(text)
                 return
             if key is None:
                 self.section = "extra"
-                self._extra_heading(f"## {text}")
+                self._extra_heading(text)
                 return
             self.section = key
             self.saw_papers_section |= key == "papers"
@@ -537,14 +553,17 @@ class _Reader:
             self._close_papers()
             self.section = "papers"
             self.saw_papers_section = True
+            self.meta_heading = None
             return
         if self.section in ("meta", ""):
             self.section = "meta"
             sub = _META_SUBSECTIONS.get(name)
+            self.meta_heading = None
             if level == 3 and sub is not None:
                 self.meta_sub = sub
             else:
                 self.meta_sub = "other"
+                self.meta_heading = (number, level, text, len(self.meta_lines))
                 self.meta_lines.append(f"{'#' * level} {text}")
             return
         if self.section == "papers":
@@ -564,11 +583,12 @@ class _Reader:
         # A subheading in the acronyms section.
         self.unplaced(number, line, "a heading inside '## Acronyms'")
 
-    def _extra_heading(self, heading: str) -> None:
+    def _extra_heading(self, name: str) -> None:
         if self.extra_lines:
             self.extra_lines.append("")
-        self.extra_lines += [heading, ""]
+        self.extra_lines += [f"## {name}", ""]
         self.in_extra = True
+        self.extra_heading, self.extra_warned = name, False
 
     # Meta Info ------------------------------------------------------------------------------
 
@@ -578,6 +598,13 @@ class _Reader:
         if loose:
             # Text between the title and the first section: Meta Info without its heading.
             self.section = "meta"
+        if (
+            self.meta_heading is not None
+            and _is_paper_line(line)
+            and self._meta_heading_to_area(number)
+        ):
+            self._papers_line(number, line)
+            return
         keyed = _META_KEY.match(stripped)
         if keyed is not None and self.meta_sub in ("", "other", "paper list", "acceptance rate"):
             key = keyed.group("key").lower()
@@ -619,6 +646,33 @@ class _Reader:
             self.rate_lines.append((number, stripped))
             return
         self.meta_lines.append(line)
+
+    def _meta_heading_to_area(self, number: int) -> bool:
+        """A paper line under a meta subheading ("### Storage" with no "## Papers" above it):
+        the heading is an area and the papers section starts there, if nothing but blank lines
+        came between them. Else the lines stay meta notes, with a warning; False."""
+        assert self.meta_heading is not None
+        line, level, text, start = self.meta_heading
+        heading = f"{'#' * level} {text}"
+        if any(row.strip() for row in self.meta_lines[start + 1 :]):
+            self.warn(
+                number,
+                f"a paper line in the meta info, under {heading!r} after other text; kept in "
+                "the meta notes",
+            )
+            self.meta_heading = None
+            return False
+        self.warn(
+            line,
+            f"papers under {heading!r} with no '## Papers' heading before them; read as the "
+            "papers section",
+        )
+        del self.meta_lines[start:]
+        self.meta_heading, self.meta_sub = None, ""
+        self.section = "papers"
+        self.saw_papers_section = True
+        self.headings = [(level, text)]
+        return True
 
     def _url(self, number: int, url: str, what: str, quoted: bool = False) -> str | None:
         url = _unescape(url.strip())
@@ -946,6 +1000,11 @@ class _Reader:
         self.result.acronyms.append(
             AcronymEntry(short=short, expansion=match.group("expansion").strip(), line=number)
         )
+
+
+def _is_paper_line(line: str) -> bool:
+    """A bullet with links as a paper has them (`\\[[Paper](...)]`)."""
+    return _BULLET.match(line) is not None and _TAIL_START.search(line) is not None
 
 
 def _looks_like_rate(text: str) -> bool:

@@ -616,3 +616,99 @@ def test_a_link_that_is_not_a_valid_url_is_kept_as_written():
     (paper,) = listed.sections[0].papers
     assert paper.title == "T"
     assert paper.links == [Link(kind="paper", label="Paper", url="https://x[y")]
+
+
+# --- Variants people write that the seed does not show ---------------------------------------
+
+
+def _summary(conference: ConferenceList) -> list[tuple]:
+    return [
+        (
+            section.path,
+            paper.title,
+            paper.affiliations,
+            [(link.kind, link.url) for link in paper.links],
+        )
+        for section, paper in conference.papers()
+    ]
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "",
+        "Homepage: https://sigops.org/s/conferences/hotos/2025/\n\n",
+        "## Meta Info\n\n### Acceptance Rate\n\n25.0% (= 1,234 / 4,936)\n\n",
+    ],
+)
+def test_areas_without_a_papers_heading_are_read_as_papers(meta):
+    text = (
+        f"# HotOS 2025\n\n{meta}"
+        "### Storage\n\n"
+        "* Paper A \\[[Paper](https://x.org/1)]\n"
+        "  * MIT\n\n"
+        "### Networking\n\n"
+        "* Paper B \\[[Paper](https://x.org/2)]\n"
+        "  * CMU\n"
+    )
+    conference = parse(text)
+    assert _summary(conference) == [
+        (("Storage",), "Paper A", "MIT", [("paper", "https://x.org/1")]),
+        (("Networking",), "Paper B", "CMU", [("paper", "https://x.org/2")]),
+    ]
+    assert conference.meta_notes == ""
+    line = _line_of(text, "### Storage")
+    assert [(w.line, w.message) for w in conference.warnings] == [
+        (
+            line,
+            "papers under '### Storage' with no '## Papers' heading before them; read as the "
+            "papers section",
+        )
+    ]
+    again = parse(write(conference))
+    assert again == conference and again.warnings == []
+
+
+def test_a_meta_subsection_with_prose_before_paper_lines_stays_meta_notes_with_a_warning():
+    text = (
+        "# HotOS 2025\n\n## Meta Info\n\n### Best Papers\n\nTwo awards this year.\n\n"
+        "* Paper A \\[[Paper](https://x.org/1)]\n"
+    )
+    conference = parse(text)
+    assert list(conference.papers()) == []
+    assert conference.meta_notes == (
+        "### Best Papers\n\nTwo awards this year.\n\n* Paper A \\[[Paper](https://x.org/1)]"
+    )
+    assert [(w.line, w.message) for w in conference.warnings] == [
+        (
+            9,
+            "a paper line in the meta info, under '### Best Papers' after other text; kept in "
+            "the meta notes",
+        )
+    ]
+
+
+def test_a_paper_line_in_a_section_the_format_does_not_know_is_kept_with_a_warning():
+    # "## Storage" could be an area or a section of its own (workshops, posters): the reader
+    # does not guess, it keeps the lines as notes and says so, once per section.
+    text = (
+        "# OSDI 2024\n\n## Meta Info\n\nHomepage: https://www.usenix.org/conference/osdi24\n\n"
+        "## Storage\n\n"
+        "* Paper A \\[[Paper](https://x.org/1)]\n"
+        "  * MIT\n"
+        "* Paper B \\[[Paper](https://x.org/2)]\n"
+    )
+    conference = parse(text)
+    assert list(conference.papers()) == []
+    assert conference.extra_notes == (
+        "## Storage\n\n* Paper A \\[[Paper](https://x.org/1)]\n  * MIT\n"
+        "* Paper B \\[[Paper](https://x.org/2)]"
+    )
+    assert [(w.line, w.message) for w in conference.warnings] == [
+        (
+            9,
+            "a paper line under '## Storage', which is not '## Papers'; the section is kept "
+            "in the proceedings notes (rename it '### Storage' under '## Papers' to import it)",
+        )
+    ]
+    assert parse(write(conference)) == conference
