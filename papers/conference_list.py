@@ -523,7 +523,12 @@ class _Reader:
                 )
             self.warn(number, "text before the title heading; ignored")
             return
-        rest = match.group("rest").strip().strip("()[]\u2013\u2014-:,").strip()
+        rest = match.group("rest").strip()
+        # "# FAST 2024 #": markdown's closing hashes, not part of the name ("... C#" is).
+        unclosed = rest.rstrip("#")
+        if not unclosed or unclosed[-1].isspace():
+            rest = unclosed
+        rest = rest.strip().strip("()[]\u2013\u2014-:,").strip()
         self.result = ConferenceList(
             venue=" ".join(match.group("venue").split()),
             year=int(match.group("year")),

@@ -712,3 +712,14 @@ def test_a_paper_line_in_a_section_the_format_does_not_know_is_kept_with_a_warni
         )
     ]
     assert parse(write(conference)) == conference
+
+
+def test_closing_hashes_of_the_title_heading_are_not_its_full_name():
+    for title in ("# FAST 2024 #", "# FAST 2024 ##  ", "# FAST 2024#"):
+        conference = parse(f"{title}\n\n## Papers\n\n* Paper A \\[[Paper](https://x.org/1)]\n")
+        assert (conference.venue, conference.year, conference.full_name) == ("FAST", 2024, "")
+    named = parse("# FAST 2024 (File and Storage Technologies) #\n\nHomepage: https://x.org\n")
+    assert named.full_name == "File and Storage Technologies"
+    assert parse("# CSC 2024 Conference on C#\n\nHomepage: https://x.org\n").full_name == (
+        "Conference on C#"
+    )
