@@ -330,6 +330,10 @@ _TITLE_LINK = re.compile(rf"^\[(?P<title>[^\[\]]+)\]\((?P<url>{_URL})\)")
 # Where the links after a title start: "\[" or "[[" (GitBook escapes the outer bracket).
 _TAIL_START = re.compile(r"\\\[|\[\[")
 _UNCLOSED = re.compile(r"\\?\[\[(?P<label>[^\[\]]+)\]\((?P<url>[^\s()]+)\)?\\?\]?\s*$")
+# `[Paper](url "title")`: markdown's link title (a tooltip), after the URL.
+_LINK_TITLE = re.compile(
+    rf"(?P<link>\[(?P<label>[^\[\]]*)\]\({_URL})\s+(?P<title>\"[^\"]*\"|'[^']*')\s*\)"
+)
 _BARE_TAIL = re.compile(rf"\s\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
 _SEPARATORS = re.compile(r"^[\s,;|/·•]*$")
@@ -681,9 +685,17 @@ class _Reader:
 
     def _url(self, number: int, url: str, what: str, quoted: bool = False) -> str | None:
         url = _unescape(url.strip())
+        if url.startswith("<") and url.endswith(">"):
+            # "[Paper](<https://...>)": markdown's angle-bracketed destination.
+            url = url[1:-1].strip()
         # An http(s) URL is safe whatever follows its scheme: most links need no closer look.
         if not url.startswith(("https://", "http://")) and not is_safe_url(url):
             what = repr(what) if quoted else what
+            if url[:4].lower() == "doi:" and url[4:].strip().startswith("10."):
+                # "doi:10.1145/...": the same DOI, as the link a browser can follow.
+                resolved = f"https://doi.org/{url[4:].strip()}"
+                self.warn(number, f"the {what} link {url[:80]!r} is kept as {resolved}")
+                return resolved
             self.warn(
                 number,
                 f"the {what} link {url[:80]!r} is not http(s), mailto or relative; not kept",
@@ -948,6 +960,8 @@ class _Reader:
 
     def _bracket(self, inner: str, line: int, paper: ListedPaper, leftovers: list[str]) -> None:
         """`\\[...]`: one or more [Label](url), text after a link, or a label alone."""
+        if '"' in inner or "'" in inner:
+            inner = self._drop_link_titles(inner, line)
         position = 0
         found: list[list[str]] = []  # [label, url] pairs, the label extended as text follows
         for match in _INNER_LINK.finditer(inner):
@@ -972,6 +986,20 @@ class _Reader:
             return
         for label, url in found:
             self._add_link(label, url, line, paper)
+
+    def _drop_link_titles(self, inner: str, line: int) -> str:
+        """`[Paper](url "title")` as `[Paper](url)`, saying what is left out."""
+
+        def drop(match: re.Match) -> str:
+            self.warn(
+                line,
+                f"the {' '.join(match.group('label').split())!r} link's title "
+                f"{match.group('title')[1:-1]!r} is not kept (a tooltip the catalogue has no "
+                "field for)",
+            )
+            return f"{match.group('link')})"
+
+        return _LINK_TITLE.sub(drop, inner)
 
     def _add_link(self, label: str, url: str, line: int, paper: ListedPaper) -> None:
         label = " ".join(label.split()) or "Link"

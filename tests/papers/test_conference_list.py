@@ -723,3 +723,25 @@ def test_closing_hashes_of_the_title_heading_are_not_its_full_name():
     assert parse("# CSC 2024 Conference on C#\n\nHomepage: https://x.org\n").full_name == (
         "Conference on C#"
     )
+
+
+def test_link_destinations_in_angle_brackets_with_a_title_or_as_doi():
+    text = (
+        "# ASPLOS 2025\n\n## Papers\n\n"
+        "* Angle \\[[Paper](<https://dl.acm.org/doi/10.1145/3.4>)]\n"
+        '* Titled \\[[Paper](https://x.org/1 "USENIX page")] \\[[Code](https://github.com/a/b)]\n'
+        "* Scheme \\[[Paper](doi:10.1145/3.8)]\n"
+    )
+    conference = parse(text)
+    assert _summary(conference) == [
+        ((), "Angle", "", [("paper", "https://dl.acm.org/doi/10.1145/3.4")]),
+        ((), "Titled", "", [("paper", "https://x.org/1"), ("code", "https://github.com/a/b")]),
+        ((), "Scheme", "", [("paper", "https://doi.org/10.1145/3.8")]),
+    ]
+    assert [paper.doi for _, paper in conference.papers()] == ["10.1145/3.4", None, "10.1145/3.8"]
+    assert [(w.line, w.message) for w in conference.warnings] == [
+        (6, "the 'Paper' link's title 'USENIX page' is not kept (a tooltip the catalogue has no "
+         "field for)"),
+        (7, "the 'Paper' link 'doi:10.1145/3.8' is kept as https://doi.org/10.1145/3.8"),
+    ]  # fmt: skip
+    assert parse(write(conference)) == conference
