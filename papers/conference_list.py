@@ -444,8 +444,13 @@ class _Reader:
         line_of = self._line
         bullet = self._bullet
         stack = self.stack
+        # Lines of HTML comments, found once: a file without "<!--" pays nothing per line.
+        comments = _comment_lines(self.lines) if "<!--" in self.text else {}
         for number, raw in enumerate(self.lines, start=1):
             line = raw.rstrip()
+            if comments and number in comments:
+                self._comment(number, line, comments[number])
+                continue
             # The common line of a list, "  * text" in the papers section, without a call
             # per step: a list may have a million lines (_papers_line has the general case).
             if self.section == "papers" and line:
@@ -513,6 +518,28 @@ class _Reader:
             self.extra_lines.append(line)
         elif line.strip():
             self._meta_line(number, line, loose=True)
+
+    def _comment(self, number: int, line: str, start: str) -> None:
+        """A line of an HTML comment: kept as written, never read (the page does not show it,
+        and a commented-out paper is not one of the list's). `start` says whether it opens
+        the comment ("open", or "unclosed" when no "-->" follows) or continues it ("")."""
+        if self.result is None:
+            self._before_title(number, line)
+            return
+        if start == "unclosed":
+            why = "an HTML comment that is never closed (the page shows nothing after it)"
+        else:
+            why = "an HTML comment (the page does not show it, nor does the reader read it)"
+        if self.section in ("papers", "acronyms"):
+            if start:
+                self.unplaced(number, line, why)
+            else:
+                self.extra_lines.append(line)
+            return
+        if start == "unclosed":
+            self.warn(number, f"{why}; kept in the proceedings notes")
+        # Elsewhere (Meta Info, sections the format does not know) notes are kept as written.
+        (self.extra_lines if self.section == "extra" else self.meta_lines).append(line)
 
     def _before_title(self, number: int, line: str) -> None:
         if not line.strip():
@@ -1033,6 +1060,27 @@ class _Reader:
         self.result.acronyms.append(
             AcronymEntry(short=short, expansion=match.group("expansion").strip(), line=number)
         )
+
+
+def _comment_lines(lines: list[str]) -> dict[int, str]:
+    """Line numbers of whole-line HTML comments (`<!--` opening a line, to the `-->`): "open"
+    or "unclosed" for the first line of each, "" for the rest."""
+    found: dict[int, str] = {}
+    index = 0
+    while index < len(lines):
+        if not lines[index].lstrip().startswith("<!--"):
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and "-->" not in (
+            lines[end].split("<!--", 1)[1] if end == index else lines[end]
+        ):
+            end += 1
+        found[index + 1] = "open" if end < len(lines) else "unclosed"
+        for number in range(index + 2, min(end, len(lines) - 1) + 2):
+            found[number] = ""
+        index = end + 1
+    return found
 
 
 def _is_paper_line(line: str) -> bool:
