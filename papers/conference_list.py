@@ -60,6 +60,7 @@ LINK_KINDS = {
     "homepage": "homepage",
     "website": "homepage",
     "project page": "homepage",
+    "project": "homepage",
     "personal notes": "notes",
     "notes": "notes",
 }

@@ -388,6 +388,8 @@ def test_acronyms(seed):
         ("Video", "video"),
         ("Docs", "docs"),
         ("Homepage", "homepage"),
+        ("Project", "homepage"),
+        ("Project Page", "homepage"),
         ("Personal Notes", "notes"),
         ("personal  notes", "notes"),
         ("Blog", "other"),
