@@ -419,9 +419,7 @@ def _import(conference: ConferenceList, summary: ImportSummary, issues: list[Iss
     summary.papers_updated = len(touched)
     summary.papers_unchanged = len(entries) - len(created) - len(touched)
     # Every listed paper now belongs to these proceedings: the rest are the ones not listed.
-    summary.papers_not_in_list = Paper.objects.filter(proceedings=proceedings).count() - len(
-        listed
-    )
+    summary.papers_not_in_list = Paper.objects.filter(proceedings=proceedings).count() - len(listed)
 
 
 def _proceedings(
