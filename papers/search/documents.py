@@ -42,15 +42,20 @@ DOCUMENT_COLUMNS = (
 
 def paper_document(
     paper_id: int, row: Mapping[str, Any], *, year: int | None, venue: str | None
-) -> tuple[int, str, str, str, int, str, int]:
+) -> tuple[int, str, str, str, int, str, int] | None:
     """The document (DOCUMENT_COLUMNS) of a paper row (values by attname; a column left out
-    has its model default) in proceedings of `year` at `venue` (None: no proceedings)."""
-    authors = row.get("authors")
+    has its model default) in proceedings of `year` at `venue` (None: no proceedings), or None
+    when its authors are not a list of names, whose text only the database gives exactly."""
+    authors = row.get("authors") or []
+    if not isinstance(authors, list) or not all(
+        isinstance(name, str) or name is None for name in authors
+    ):
+        return None
     return (
         paper_id,
         row["title"],
-        # jsonb_array_elements_text of a list; anything else counts as no authors.
-        ", ".join(map(str, authors)) if authors and isinstance(authors, list) else "",
+        # jsonb_array_elements_text, then string_agg, which skips nulls.
+        ", ".join([name for name in authors if name is not None]),
         # concat_ws of four NOT NULL columns
         f"{row.get('abstract', '')}\n{row.get('affiliations', '')}\n"
         f"{row.get('system_name', '')}\n{row.get('notes', '')}",

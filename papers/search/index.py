@@ -99,8 +99,7 @@ def paper_documents_deferred(
                 _pending_merged_later(cursor)
             given: set[int] = set()
             for batch in new_papers:
-                _copy_documents(cursor, batch)
-                given.update(batch.ids)
+                given.update(_copy_documents(cursor, batch))
             # The documents of other new papers are inserted, the others' upserted.
             for ids, fresh in (
                 (sorted(created - given), True),
@@ -122,19 +121,24 @@ def paper_documents_deferred(
                     cursor.execute(statement, [json.dumps(chunk)])
 
 
-def _copy_documents(cursor, papers: NewPapers) -> None:
+def _copy_documents(cursor, papers: NewPapers) -> set[int]:
     """COPY the documents of these new papers: with their vectors where the text is plain,
-    then the rest without, for the row trigger to compute."""
+    then the rest without, for the row trigger to compute. Returns the ids copied (those of
+    papers whose document the client cannot build are left to papers_paper_search_write)."""
     columns = ", ".join(documents.DOCUMENT_COLUMNS)
     # kind, and the slides document's columns
     constants = (SearchDocument.Kind.PAPER.value, "", "", "")
     rest = []
+    copied: set[int] = set()
     cursor.execute("SELECT set_config('papers.search_vector_given', 'on', true)")
     with cursor.cursor.copy(
         f"COPY papers_searchdocument ({columns}, kind, slides, label, url, vector) FROM STDIN"
     ) as stream:
         for pk, row in zip(papers.ids, papers.rows, strict=True):
             document = documents.paper_document(pk, row, year=papers.year, venue=papers.venue)
+            if document is None:
+                continue
+            copied.add(pk)
             vector = documents.plain_vector(document[1], document[2], document[3])
             if vector is None:
                 rest.append(document)
@@ -147,6 +151,7 @@ def _copy_documents(cursor, papers: NewPapers) -> None:
         ) as stream:
             for document in rest:
                 stream.write_row(document + constants)
+    return copied
 
 
 # The vector index's name (schema.POSTGRES_FORWARD).

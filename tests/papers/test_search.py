@@ -466,7 +466,7 @@ def test_a_new_papers_document_is_the_one_the_database_builds(postgres):
 
     with_proceedings = factories.PaperFactory(
         title="Zorblax",
-        authors=["Ada Lovelace", "Grace Hopper"],
+        authors=["Ada Lovelace", None, "Grace Hopper"],
         abstract="We flurbify.",
         affiliations="MIT",
         system_name="ZB",
@@ -490,6 +490,27 @@ def test_a_new_papers_document_is_the_one_the_database_builds(postgres):
             row = {f.attname: getattr(paper, f.attname) for f in Paper._meta.concrete_fields}
             assert model_to_dict(paper)  # the row above is every column, by attname
             assert cursor.fetchone() == paper_document(paper.pk, row, year=year, venue=venue)
+
+
+@pytest.mark.services
+def test_new_papers_whose_authors_are_not_names_get_the_databases_document(postgres):
+    """What jsonb makes of numbers or booleans among the authors is the database's to say:
+    the client leaves those documents to it."""
+    from django.db import transaction
+
+    from papers.search.documents import paper_document
+    from papers.search.index import NewPapers, paper_documents_deferred
+
+    odd = {"title": "Odd authors", "authors": [1, True, "Ada"], "position": 0}
+    assert paper_document(1, odd, year=None, venue=None) is None
+    created: set[int] = set()
+    new_papers: list[NewPapers] = []
+    with transaction.atomic(), paper_documents_deferred(created, set(), new_papers):
+        paper = Paper.objects.create(title=odd["title"], authors=odd["authors"])
+        created.add(paper.pk)
+        new_papers.append(NewPapers(ids=[paper.pk], rows=[odd], year=None, venue=None))
+    document = SearchDocument.objects.get(paper_id=paper.pk)
+    assert (document.authors, "'true':4B" in document.vector) == ("1, true, Ada", True)
 
 
 @pytest.mark.services
