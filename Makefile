@@ -58,6 +58,7 @@ lint: $(STAMP)
 
 lint-check: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # mypy alone (lint-check runs it too): see README "Type checking".

@@ -72,9 +72,7 @@ def test_a_file_that_is_not_a_list_is_refused_with_where_and_why(client, organis
     assert response.status_code == 400
     assert "This file cannot be imported: notes.md:3: not a conference list" in html
     response = upload(client, "cover.md", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    assert "cover.md is not a text file: it is a PDF document." in (
-        response.content.decode()
-    )
+    assert "cover.md is not a text file: it is a PDF document." in (response.content.decode())
     # Not UTF-8 but not a list either: refused as a list, and how it was read is said too.
     response = upload(client, "latin.md", "# Caf\xe9 2025\n".encode("latin-1"))
     html = response.content.decode()
