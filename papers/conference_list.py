@@ -86,6 +86,27 @@ _AWARD = re.compile(
 # Rate lines named like this give the whole conference, not one submission cycle.
 OVERALL_NAMES = {"overall", "total", "all", "combined"}
 OVERALL = "Overall"
+# A rate line names a submission cycle (the conference is the sum of its cycles) when it says
+# when the work was submitted and not what kind of work it is: "Spring 2024", "Cycle 1",
+# "Second deadline" are cycles; "Posters", "Short papers", "Papers (Fall)" are not.
+_CYCLE_WORD = re.compile(
+    r"\b(?:spring|summer|fall|autumn|winter|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|"
+    r"may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"deadlines?|cycles?|rounds?|submission\s+(?:windows?|periods?))\b",
+    re.IGNORECASE,
+)
+_WORK_KIND_WORD = re.compile(
+    r"\b(?:papers?|posters?|demos?|demonstrations?|short|full|long|workshops?|tracks?|"
+    r"industry|industrial|artifacts?|abstracts?|tutorials?|talks?|wips?|work[- ]in[- ]progress|"
+    r"student|doctoral|journal|research|vision|experience)\b",
+    re.IGNORECASE,
+)
+# A category line that is the proceedings' own rate ("Papers", "Full papers", ...), when the
+# list gives no overall line: the other categories (posters, demos) are not in the proceedings.
+_PAPERS_RATE_NAME = re.compile(
+    r"(?:(?:full|long|regular|research|technical|main(?:[- ]track)?|accepted)\s+)?papers?",
+    re.IGNORECASE,
+)
 
 # Notes are stored as markdown with four spaces per nesting level: that is what Python-Markdown
 # needs to see nested lists (the source lists indent by two).
@@ -256,7 +277,8 @@ class ConferenceList:
     full_name: str = ""
     homepage: str = ""
     paper_list_urls: list[str] = field(default_factory=list)
-    # The whole conference (the "Overall" line, else the sum of the cycles).
+    # The whole conference: the "Overall" line, else the sum of the cycles when each is a
+    # submission cycle, else the "Papers" line (see _Reader._derived_overall).
     accepted: int | None = None
     submitted: int | None = None
     cycles: list[Cycle] = field(default_factory=list)
@@ -782,11 +804,32 @@ class _Reader:
                 overall = cycle
             else:
                 self.result.cycles.append(cycle)
+        if overall is None and self.result.cycles:
+            overall = self._derived_overall(self.result.cycles)
         if overall is not None:
             self.result.accepted, self.result.submitted = overall.accepted, overall.submitted
-        elif self.result.cycles:
-            self.result.accepted = sum(cycle.accepted for cycle in self.result.cycles)
-            self.result.submitted = sum(cycle.submitted for cycle in self.result.cycles)
+
+    def _derived_overall(self, cycles: list[Cycle]) -> Cycle | None:
+        """The whole conference from its named rate lines, when no overall line gives it: the
+        sum of submission cycles; else the one line that names the proceedings' papers (posters
+        or demos are not part of its rate); else none, said once."""
+        other = [cycle for cycle in cycles if not _names_a_cycle(cycle.name)]
+        if not other:
+            return Cycle(
+                name=OVERALL,
+                accepted=sum(cycle.accepted for cycle in cycles),
+                submitted=sum(cycle.submitted for cycle in cycles),
+            )
+        papers = [cycle for cycle in cycles if _PAPERS_RATE_NAME.fullmatch(cycle.name)]
+        if len(papers) == 1:
+            return papers[0]
+        self.warn(
+            other[0].line,
+            f"{other[0].name!r} names no submission cycle (Spring, Fall, Cycle 1, ...), so the "
+            "rate lines are not summed and the overall acceptance rate is left empty (give it "
+            "as '* Overall: ...', or the proceedings' own as '* Papers: ...')",
+        )
+        return None
 
     def _rate_note(self, text: str) -> None:
         self.meta_lines.append(text if _BULLET.match(text) else f"Acceptance rate: {text.strip()}")
@@ -1087,6 +1130,11 @@ def _comment_lines(lines: list[str]) -> dict[int, str]:
 def _is_paper_line(line: str) -> bool:
     """A bullet with links as a paper has them (`\\[[Paper](...)]`)."""
     return _BULLET.match(line) is not None and _TAIL_START.search(line) is not None
+
+
+def _names_a_cycle(name: str) -> bool:
+    """A rate line's name says when the work was submitted, not what kind of work it is."""
+    return _CYCLE_WORD.search(name) is not None and _WORK_KIND_WORD.search(name) is None
 
 
 def _looks_like_rate(text: str) -> bool:

@@ -797,3 +797,73 @@ def test_an_html_comment_never_closed_hides_the_rest_and_says_so():
     assert conference.extra_notes == (
         "## Notes\n\n<!-- draft\n* Paper A \\[[Paper](https://x.org/1)]"
     )
+
+
+def _rates_list(rates: str) -> str:
+    return (
+        f"# SC 2024\n\n## Meta Info\n\n### Acceptance Rate\n\n{rates}\n\n"
+        "## Papers\n\n* Paper A \\[[Paper](https://x.org/1)]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rates", "overall", "warnings"),
+    [
+        # Submission cycles: the conference is their sum.
+        (
+            "* Spring 2024: 20.0% (= 40 / 200)\n* Second deadline: 20.0% (= 50 / 250)",
+            (90, 450),
+            [],
+        ),
+        ("* Cycle 1: 20.0% (= 40 / 200)\n* Round 2: 20.0% (= 50 / 250)", (90, 450), []),
+        ("* January: 20.0% (= 40 / 200)\n* Fall: 20.0% (= 50 / 250)", (90, 450), []),
+        # Categories of work: the papers line is the proceedings' rate, posters are not added.
+        ("* Papers: 20% (= 90 / 450)\n* Posters: 30% (= 60 / 200)", (90, 450), []),
+        ("* Posters: 30% (= 60 / 200)\n* Full papers: 20% (= 90 / 450)", (90, 450), []),
+        ("* Research papers: 20% (= 90 / 450)\n* Demos: 50% (= 10 / 20)", (90, 450), []),
+        # Given, the overall line wins.
+        (
+            "* Papers: 20% (= 90 / 450)\n* Posters: 30% (= 60 / 200)\n"
+            "* Overall: 23.1% (= 150 / 650)",
+            (150, 650),
+            [],
+        ),
+        # No papers line, or a cycle mixed with a category: no overall, said once.
+        (
+            "* Short papers: 25% (= 10 / 40)\n* Posters: 30% (= 60 / 200)",
+            (None, None),
+            [
+                (
+                    7,
+                    "'Short papers' names no submission cycle (Spring, Fall, Cycle 1, ...), so "
+                    "the rate lines are not summed and the overall acceptance rate is left empty "
+                    "(give it as '* Overall: ...', or the proceedings' own as '* Papers: ...')",
+                )
+            ],
+        ),
+        (
+            "* Spring: 20.0% (= 40 / 200)\n* Workshop: 50% (= 10 / 20)",
+            (None, None),
+            [
+                (
+                    8,
+                    "'Workshop' names no submission cycle (Spring, Fall, Cycle 1, ...), so "
+                    "the rate lines are not summed and the overall acceptance rate is left empty "
+                    "(give it as '* Overall: ...', or the proceedings' own as '* Papers: ...')",
+                )
+            ],
+        ),
+    ],
+)
+def test_rate_lines_sum_only_when_each_names_a_submission_cycle(rates, overall, warnings):
+    text = _rates_list(rates)
+    conference = parse(text)
+    # Every line stays a cycle, whatever it names.
+    named = [line.split(":")[0].lstrip("* ") for line in rates.splitlines()]
+    assert [cycle.name for cycle in conference.cycles] == [n for n in named if n != "Overall"]
+    assert (conference.accepted, conference.submitted) == overall
+    assert [(w.line, w.message) for w in conference.warnings] == warnings
+    # The export reads back to the same figures (an overall it gives is written as one).
+    again = parse(write(conference))
+    assert again == conference
+    assert write(again) == write(conference)
