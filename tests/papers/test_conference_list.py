@@ -867,3 +867,50 @@ def test_rate_lines_sum_only_when_each_names_a_submission_cycle(rates, overall, 
     again = parse(write(conference))
     assert again == conference
     assert write(again) == write(conference)
+
+
+@pytest.mark.parametrize(
+    ("rate", "counts"),
+    [
+        ("22.5% (90 of 400)", (90, 400)),
+        ("22.5% (90 out of 400)", (90, 400)),
+        ("90 accepted out of 400 submissions", (90, 400)),
+        ("90 papers accepted out of 400 submitted", (90, 400)),
+        ("90/400", (90, 400)),
+        ("22.5% (= 90/400)", (90, 400)),
+        ("23% (90 of 400)", (90, 400)),  # 22.5 written to a whole percent
+        ("20.1% (= 1,234 / 6,139)", (1234, 6139)),
+        ("1,234 accepted out of 6,139 submissions", (1234, 6139)),
+    ],
+)
+def test_rates_written_in_words_or_without_parentheses_give_the_counts(rate, counts):
+    for line in (rate, f"* Overall: {rate}"):
+        conference = parse(_rates_list(line))
+        assert (conference.accepted, conference.submitted, conference.cycles) == (*counts, [])
+        assert conference.meta_notes == ""
+        assert conference.warnings == []
+        # Written back in the canonical form, which reads back to the same figures.
+        text = write(conference)
+        accepted, submitted = counts
+        assert f"\n{100 * accepted / submitted:.1f}% (= {accepted} / {submitted})\n" in text
+        again = parse(text)
+        assert again == conference and again.warnings == []
+
+
+def test_a_cycle_in_words_and_a_percentage_that_disagrees_with_its_counts():
+    conference = parse(
+        _rates_list(
+            "* Spring: 20% (40 of 200)\n* Fall: 25.0% (50 out of 250)\n"
+            "* Cycle 1 of 2: 10% (1,000 of 10,000)"
+        )
+    )
+    assert conference.cycles == [
+        Cycle("Spring", 40, 200),
+        Cycle("Fall", 50, 250),
+        Cycle("Cycle 1 of 2", 1000, 10000),
+    ]
+    assert (conference.accepted, conference.submitted) == (1090, 10450)
+    assert [(w.line, w.message) for w in conference.warnings] == [
+        (8, "the rate says 25.0% but 50 / 250 is 20.0%; the counts are kept")
+    ]
+    assert parse(write(conference)) == conference
