@@ -365,6 +365,23 @@ _LINK_TITLE = re.compile(
     rf"(?P<link>\[(?P<label>[^\[\]]*)\]\({_URL})\s+(?P<title>\"[^\"]*\"|'[^']*')\s*\)"
 )
 _BARE_TAIL = re.compile(rf"\s\[(?P<label>[^\[\]]+)\]\((?P<url>{_URL})\)")
+# A bare http(s) URL ending a bullet, after a title: "Title https://...", "Title (https://...)",
+# "Title <https://...>". Parentheses in the URL must balance, so "(see https://x)" is not one.
+_URL_PLAIN = r"https?://[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*"
+_TRAILING_URL = re.compile(
+    rf"\s(?:\((?P<paren>{_URL_PLAIN})\)|<(?P<angle>https?://[^\s<>]+)>|(?P<bare>{_URL_PLAIN}))$",
+    re.IGNORECASE,
+)
+_HOST = re.compile(r"https?://(?:www\.)?(?P<host>[^/?#:\s]+)", re.IGNORECASE)
+# A bare URL has no label: its host says what it is, where the host is that plain.
+_HOST_KINDS = {
+    "github.com": "code",
+    "gitlab.com": "code",
+    "bitbucket.org": "code",
+    "youtube.com": "video",
+    "youtu.be": "video",
+    "vimeo.com": "video",
+}
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
 _SEPARATORS = re.compile(r"^[\s,;|/·•]*$")
 
@@ -416,7 +433,19 @@ def _has_links(text: str) -> bool:
         _TAIL_START.search(text) is not None
         or _TITLE_LINK.match(text) is not None
         or _BARE_TAIL.search(text) is not None
+        or ("://" in text and _TRAILING_URL.search(text) is not None)
     )
+
+
+def _url_kind(url: str) -> str:
+    """The kind of link a bare URL is, by what it points at: arXiv, a DOI, a code or video
+    host; anything else is a plain link."""
+    if "arxiv" in url.lower() and parse_arxiv_id(url) is not None:
+        return "arxiv"
+    if parse_doi(url) is not None:
+        return "paper"
+    host = _HOST.match(url)
+    return _HOST_KINDS.get(host.group("host").lower(), OTHER) if host else OTHER
 
 
 def _indent_width(whitespace: str) -> int:
@@ -968,6 +997,8 @@ class _Reader:
             start = _tail_start(text)
             title = (text[:start] if start >= 0 else text).strip()
             rest = text[start:] if start >= 0 else ""
+            if start < 0 and "://" in title:
+                title = self._trailing_url(title, line, paper)
         title, awards = _title_awards(title)
         paper.awards.extend(awards)
         if not title:
@@ -986,6 +1017,25 @@ class _Reader:
             kept.append(link)
         paper.links = kept
         return leftovers
+
+    def _trailing_url(self, title: str, line: int, paper: ListedPaper) -> str:
+        """A bare URL ending the bullet, after a title, out of the title as the paper's link
+        (else its DOI or arXiv id is never found); the title without it."""
+        match = _TRAILING_URL.search(title)
+        if match is None or not title[: match.start()].strip():
+            return title
+        url = self._url(
+            line, match.group("paren") or match.group("angle") or match.group("bare"), "bare"
+        )
+        assert url is not None  # http(s): always kept
+        kind = _url_kind(url)
+        paper.links.append(Link(kind=kind, label=DEFAULT_LABELS[kind], url=url))
+        self.warn(
+            line,
+            f"a bare URL after the title ({url}); taken out of the title as its "
+            f"{DEFAULT_LABELS[kind]!r} link",
+        )
+        return title[: match.start()].strip()
 
     def _links(self, rest: str, line: int, paper: ListedPaper, leftovers: list[str]) -> None:
         position = 0

@@ -914,3 +914,62 @@ def test_a_cycle_in_words_and_a_percentage_that_disagrees_with_its_counts():
         (8, "the rate says 25.0% but 50 / 250 is 20.0%; the counts are kept")
     ]
     assert parse(write(conference)) == conference
+
+
+def test_a_bare_url_after_a_title_is_taken_out_of_it_as_a_link_of_its_kind():
+    text = (
+        "# EuroSys 2025\n\n## Papers\n\n### Storage\n\n"
+        "* Paper D https://dl.acm.org/doi/10.1145/1.2\n"
+        "  * MIT\n"
+        "* Paper E (https://arxiv.org/abs/2401.00001)\n"
+        "* Paper F <https://github.com/a/b>\n"
+        "* Paper G http://example.org/talk\\_page\n"
+        "* Paper H https://example.org/x is the best\n"
+        "* https://example.org/only-a-url\n"
+        "* Paper I (see https://example.org/y)\n"
+        "* Paper J ftp://example.org/z\n"
+    )
+    conference = parse(text)
+    assert _summary(conference) == [
+        (("Storage",), "Paper D", "MIT", [("paper", "https://dl.acm.org/doi/10.1145/1.2")]),
+        (("Storage",), "Paper E", "", [("arxiv", "https://arxiv.org/abs/2401.00001")]),
+        (("Storage",), "Paper F", "", [("code", "https://github.com/a/b")]),
+        (("Storage",), "Paper G", "", [("other", "http://example.org/talk_page")]),
+        # Not at the end, nothing before it, not closed, not http(s): left in the title.
+        (("Storage",), "Paper H https://example.org/x is the best", "", []),
+        (("Storage",), "https://example.org/only-a-url", "", []),
+        (("Storage",), "Paper I (see https://example.org/y)", "", []),
+        (("Storage",), "Paper J ftp://example.org/z", "", []),
+    ]
+    papers = [paper for _, paper in conference.papers()]
+    assert papers[0].doi == "10.1145/1.2"
+    assert papers[1].arxiv == ArxivId("2401.00001", None)
+    assert [(w.line, w.message) for w in conference.warnings] == [
+        (7, "a bare URL after the title (https://dl.acm.org/doi/10.1145/1.2); taken out of the "
+         "title as its 'Paper' link"),
+        (9, "a bare URL after the title (https://arxiv.org/abs/2401.00001); taken out of the "
+         "title as its 'arXiv' link"),
+        (10, "a bare URL after the title (https://github.com/a/b); taken out of the title as "
+         "its 'Code' link"),
+        (11, "a bare URL after the title (http://example.org/talk_page); taken out of the "
+         "title as its 'Link' link"),
+    ]  # fmt: skip
+    again = parse(write(conference))
+    assert again == conference and again.warnings == []
+
+
+def test_a_bare_url_makes_a_bullet_a_paper_not_a_subtopic():
+    text = (
+        "# EuroSys 2025\n\n## Papers\n\n### Storage\n\n"
+        "* Paper D https://dl.acm.org/doi/10.1145/1.2\n"
+        "  * MIT\n"
+        "    * Joint with Google\n"
+    )
+    conference = parse(text)
+    ((section, paper),) = list(conference.papers())
+    assert (section.path, paper.title, paper.affiliations, paper.notes) == (
+        ("Storage",),
+        "Paper D",
+        "MIT",
+        "* Joint with Google",
+    )
