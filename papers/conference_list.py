@@ -382,6 +382,10 @@ _HOST_KINDS = {
     "youtu.be": "video",
     "vimeo.com": "video",
 }
+# READMEs end lines with <br> for spacing: the break is layout, not part of the text.
+_TRAILING_BREAKS = re.compile(r"(?:\s*<br\s*/?>)+$", re.IGNORECASE)
+# Whether a file has any, found once: a file without pays nothing per bullet.
+_ANY_TRAILING_BREAK = re.compile(r"<br\s*/?>[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!~|<>])")
 _SEPARATORS = re.compile(r"^[\s,;|/·•]*$")
 
@@ -480,6 +484,7 @@ class _Reader:
         self.last_item: _Item | None = None
         self.acronym_lines: dict[str, int] = {}
         self.saw_papers_section = False
+        self.trailing_breaks = _ANY_TRAILING_BREAK.search(text) is not None
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Issue(line, message))
@@ -914,6 +919,10 @@ class _Reader:
         path = tuple(name for _, name in self.headings)
         if not roots:
             return
+        if self.trailing_breaks:
+            # Here, once the bullets are whole: a wrapped line may follow a "<br>", which is then
+            # in the middle of the text and stays.
+            _drop_trailing_breaks(roots)
         for root in roots:
             self._place(root, path)
 
@@ -1305,6 +1314,18 @@ def _is_topic(item: _Item) -> bool:
         or any(_TAIL_START.search(c.text) for c in item.children)
         or (first.has_links)
     )
+
+
+def _drop_trailing_breaks(items: list[_Item]) -> None:
+    """`<br>` tags ending a bullet (paper, affiliations, note, subtopic) out of it, where the
+    bullet says something else: a bullet of nothing but `<br>` stays as written."""
+    for item in items:
+        if item.text.endswith(">"):
+            match = _TRAILING_BREAKS.search(item.text)
+            if match is not None and match.start() > 0:
+                item.text = item.text[: match.start()]
+        if item.children:
+            _drop_trailing_breaks(item.children)
 
 
 def _notes_lines(items: list[_Item], level: int, lines: list[str] | None = None) -> list[str]:

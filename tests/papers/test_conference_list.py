@@ -973,3 +973,33 @@ def test_a_bare_url_makes_a_bullet_a_paper_not_a_subtopic():
         "MIT",
         "* Joint with Google",
     )
+
+
+def test_trailing_line_breaks_are_dropped_from_papers_affiliations_and_notes():
+    text = (
+        "# ATC 2024\n\n## Papers\n\n### Storage\n\n"
+        "* File Systems<br>\n"
+        "  * Paper A \\[[Paper](https://x.org/1)]<br>\n"
+        "    * MIT<br>\n"
+        "    * A note<br/>\n"
+        "      * A nested note <BR />\n"
+        "    * A note that goes\n"
+        "      on over two lines<br><br>\n"
+        "  * Paper B \\[[Paper](https://x.org/2)] <br/>\n"
+        "    * MIT<br>CMU\n"
+        "    * A note<br>\n"
+        "      that goes on\n"
+        "    * <br>\n"
+    )
+    conference = parse(text)
+    assert _summary(conference) == [
+        (("Storage", "File Systems"), "Paper A", "MIT", [("paper", "https://x.org/1")]),
+        (("Storage", "File Systems"), "Paper B", "MIT<br>CMU", [("paper", "https://x.org/2")]),
+    ]
+    first, second = [paper for _, paper in conference.papers()]
+    assert first.notes == ("* A note\n    * A nested note\n* A note that goes on over two lines")
+    # In the middle of a note (a wrapped line), or all a bullet holds: kept as written.
+    assert second.notes == "* A note<br> that goes on\n* <br>"
+    assert conference.warnings == []
+    again = parse(write(conference))
+    assert again == conference and again.warnings == []
