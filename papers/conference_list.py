@@ -930,6 +930,12 @@ class _Reader:
         assert self.result is not None
         if _is_topic(item):
             name = item.text.strip()
+            if _could_be_a_linkless_paper(item):
+                self.warn(
+                    item.line,
+                    f"{name!r} is read as a subtopic, as its bullets have no links; if it is a "
+                    "paper, give it a link (\\[[Paper](url)], or \\[Paper] for one to come)",
+                )
             bold = re.fullmatch(r"\*\*(.+)\*\*", name)
             for child in item.children:
                 self._place(child, (*path, bold.group(1) if bold else name))
@@ -1313,6 +1319,16 @@ def _is_topic(item: _Item) -> bool:
         bool(first.children)
         or any(_TAIL_START.search(c.text) for c in item.children)
         or (first.has_links)
+    )
+
+
+def _could_be_a_linkless_paper(topic: _Item) -> bool:
+    """A topic read off bullets that could as well be a paper without links: its bullets and
+    theirs have no links, and go one level deep at most ("* Title / * MIT / * a note" is
+    "* Subtopic / * Title / * MIT"). The reader does not guess which; it says so."""
+    return not any(
+        child.has_links or any(grand.has_links or grand.children for grand in child.children)
+        for child in topic.children
     )
 
 

@@ -1003,3 +1003,50 @@ def test_trailing_line_breaks_are_dropped_from_papers_affiliations_and_notes():
     assert conference.warnings == []
     again = parse(write(conference))
     assert again == conference and again.warnings == []
+
+
+def test_a_subtopic_read_from_bullets_without_links_says_how_to_make_it_a_paper():
+    text = (
+        "# HotOS 2025\n\n## Papers\n\n### Storage\n\n"
+        "* A Linkless Paper\n"
+        "  * MIT\n"
+        "    * Joint with Google\n"
+        "* Deep Topic\n"
+        "  * Linked Subtopic\n"
+        "    * Paper A \\[[Paper](https://x.org/1)]\n"
+        "  * Three Levels\n"
+        "    * Of Bullets\n"
+        "      * Without Links\n"
+        "        * Below\n"
+    )
+    conference = parse(text)
+    assert _summary(conference) == [
+        (("Storage", "A Linkless Paper"), "MIT", "Joint with Google", []),
+        (
+            ("Storage", "Deep Topic", "Linked Subtopic"),
+            "Paper A",
+            "",
+            [("paper", "https://x.org/1")],
+        ),
+        (("Storage", "Deep Topic", "Three Levels", "Of Bullets"), "Without Links", "Below", []),
+    ]
+    hint = (
+        "read as a subtopic, as its bullets have no links; if it is a paper, give it a link "
+        "(\\[[Paper](url)], or \\[Paper] for one to come)"
+    )
+    # "Three Levels" has bullets two levels deep: a topic, said nothing about.
+    assert [(w.line, w.message) for w in conference.warnings] == [
+        (7, f"'A Linkless Paper' is {hint}"),
+        (14, f"'Of Bullets' is {hint}"),
+    ]
+    # The hint does what it says.
+    fixed = parse(text.replace("* A Linkless Paper", "* A Linkless Paper \\[Paper]"))
+    assert _summary(fixed)[0] == (("Storage",), "A Linkless Paper", "MIT", [("paper", "")])
+    assert parse(write(conference)) == conference
+
+
+def test_the_seed_and_real_lists_read_no_subtopic_as_a_linkless_paper(seed):
+    assert seed.warnings == []
+    for path in sorted((FIXTURES / "lists").glob("*.md")):
+        conference = parse(path.read_text(encoding="utf-8"))
+        assert not [w for w in conference.warnings if "read as a subtopic" in w.message], path
