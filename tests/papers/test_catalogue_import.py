@@ -425,3 +425,38 @@ def test_one_title_changed_deep_in_a_long_list_is_exactly_one_update():
     from papers.selectors import catalogue as search
 
     assert [hit.paper.title for hit in search("retitled")] == [new]
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [
+        "* Papers: 20% (= 90 / 450)\n* Posters: 30% (= 60 / 200)",
+        "* Short papers: 25% (= 10 / 40)\n* Posters: 30% (= 60 / 200)",
+        "* Spring: 20% (40 of 200)\n* Fall: 1,234 accepted out of 6,170 submissions",
+        "22.5% (90 out of 400)",
+    ],
+)
+def test_loose_rates_bare_urls_and_breaks_export_and_reimport_as_a_no_op(rates):
+    text = (
+        f"# SC 2024\n\n## Meta Info\n\n### Acceptance Rate\n\n{rates}\n\n## Papers\n\n"
+        "### Storage\n\n"
+        "* Paper D https://dl.acm.org/doi/10.1145/1.2\n"
+        "  * MIT<br>\n"
+        "* Paper E (https://arxiv.org/abs/2401.00001)<br/>\n"
+    )
+    listed = parse(text)
+    import_conference_list(listed)
+    proceedings = Proceedings.objects.select_related("venue").get()
+    assert (proceedings.accepted, proceedings.submitted) == (listed.accepted, listed.submitted)
+    assert sorted(Paper.objects.values_list("doi", "arxiv_id", "affiliations")) == [
+        ("", "2401.00001", ""),
+        ("10.1145/1.2", "", "MIT"),
+    ]
+    before = catalogue()
+    cycles = list(proceedings.cycles.values_list("name", "accepted", "submitted"))
+    exported = write(conference_list_from_db(proceedings))
+    assert parse(exported) == listed
+    summary = import_text(exported)
+    assert not summary.changed
+    assert catalogue() == before
+    assert list(proceedings.cycles.values_list("name", "accepted", "submitted")) == cycles
