@@ -441,15 +441,15 @@ def _has_links(text: str) -> bool:
     )
 
 
-def _url_kind(url: str) -> str:
-    """The kind of link a bare URL is, by what it points at: arXiv, a DOI, a code or video
-    host; anything else is a plain link."""
+def url_kind(url: str, default: str = OTHER) -> str:
+    """The kind of link a URL without a label is, by what it points at: arXiv, a DOI, a code
+    or video host; else `default`."""
     if "arxiv" in url.lower() and parse_arxiv_id(url) is not None:
         return "arxiv"
     if parse_doi(url) is not None:
         return "paper"
     host = _HOST.match(url)
-    return _HOST_KINDS.get(host.group("host").lower(), OTHER) if host else OTHER
+    return _HOST_KINDS.get(host.group("host").lower(), default) if host else default
 
 
 def _indent_width(whitespace: str) -> int:
@@ -782,7 +782,7 @@ class _Reader:
         # An http(s) URL is safe whatever follows its scheme: most links need no closer look.
         if not url.startswith(("https://", "http://")) and not is_safe_url(url):
             what = repr(what) if quoted else what
-            if url[:4].lower() == "doi:" and url[4:].strip().startswith("10."):
+            if url[:4].lower() == "doi:" and parse_doi(url) is not None:
                 # "doi:10.1145/...": the same DOI, as the link a browser can follow.
                 resolved = f"https://doi.org/{url[4:].strip()}"
                 self.warn(number, f"the {what} link {url[:80]!r} is kept as {resolved}")
@@ -1043,7 +1043,7 @@ class _Reader:
             line, match.group("paren") or match.group("angle") or match.group("bare"), "bare"
         )
         assert url is not None  # http(s): always kept
-        kind = _url_kind(url)
+        kind = url_kind(url)
         paper.links.append(Link(kind=kind, label=DEFAULT_LABELS[kind], url=url))
         self.warn(
             line,

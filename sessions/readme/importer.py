@@ -25,6 +25,7 @@ from django.urls import Resolver404, resolve
 from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext_lazy
 
+from papers.conference_list import url_kind
 from papers.identifiers import parse_arxiv_id, parse_doi
 from papers.models import Paper, PaperLink, Proceedings
 from papers.services import find_paper
@@ -395,9 +396,7 @@ class _Importer:
         )
         paper.save()
         if parsed.url and not arxiv and not doi:
-            kind = (
-                PaperLink.Kind.CODE if "github.com/" in parsed.url.lower() else PaperLink.Kind.PAPER
-            )
+            kind = url_kind(parsed.url, default=PaperLink.Kind.PAPER)
             PaperLink.objects.create(paper=paper, kind=kind, url=parsed.url)
         self.papers_seen.add(paper.pk)
         self.count("papers", "created", paper.title, parsed.line)
